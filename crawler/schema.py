@@ -1,0 +1,72 @@
+"""The Parquet data contract: the columns of the ``pages`` and ``edges`` datasets.
+
+This module is the only thing ``graph/`` knows about ``crawler/``: the crawler, the
+sandbox's ground-truth export and (later) WARC ingest all write these schemas, and every
+analysis reads them. Documented column by column in ``docs/data-contract.md``.
+Pure pyarrow, no Scrapy.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+__all__ = [
+    "PAGES_SCHEMA",
+    "EDGES_SCHEMA",
+    "EDGE_KINDS",
+    "PLACEMENTS",
+    "TIMESTAMP",
+]
+
+TIMESTAMP = pa.timestamp("ms", tz="UTC")
+
+#: ``kind`` values: an ``<a href>``, an image-map ``<area href>``, or a redirect (an HTTP
+#: 3xx answer with a Location, or a ``<meta http-equiv="refresh">`` with a URL).
+EDGE_KINDS = ("a", "area", "redirect")
+
+#: ``placement`` values: where on the page the link sits.
+PLACEMENTS = ("content", "nav", "header", "footer", "sidebar", "comment")
+
+PAGES_SCHEMA = pa.schema(
+    [
+        pa.field("crawl_id", pa.string(), nullable=False),
+        pa.field("url", pa.string(), nullable=False),  # normalised requested URL
+        pa.field("host", pa.string(), nullable=False),
+        pa.field("domain", pa.string(), nullable=False),  # registered domain of host
+        pa.field("status", pa.int32()),  # null when no HTTP answer came (see error)
+        pa.field("content_type", pa.string()),
+        pa.field("fetched_at", TIMESTAMP, nullable=False),
+        pa.field("depth", pa.int32(), nullable=False),
+        pa.field("title", pa.string()),
+        pa.field("lang", pa.string()),
+        pa.field("canonical", pa.string()),  # normalised absolute rel=canonical
+        pa.field("robots", pa.string()),  # meta robots + X-Robots-Tag, lower-case, "," joined
+        pa.field("redirect_to", pa.string()),  # normalised Location or meta refresh target
+        pa.field("ip", pa.string()),  # peer address of the connection (the proxy, if any)
+        pa.field("bytes", pa.int64()),
+        pa.field("outlinks", pa.int32(), nullable=False),  # edges recorded from this page
+        pa.field("error", pa.string()),  # null, or what went wrong
+    ]
+)
+
+EDGES_SCHEMA = pa.schema(
+    [
+        pa.field("crawl_id", pa.string(), nullable=False),
+        pa.field("src_url", pa.string(), nullable=False),
+        pa.field("dst_url", pa.string(), nullable=False),
+        pa.field("src_host", pa.string(), nullable=False),
+        pa.field("dst_host", pa.string(), nullable=False),
+        pa.field("src_domain", pa.string(), nullable=False),
+        pa.field("dst_domain", pa.string(), nullable=False),
+        pa.field("anchor", pa.string(), nullable=False),
+        pa.field("rel", pa.string(), nullable=False),
+        pa.field("nofollow", pa.bool_(), nullable=False),
+        pa.field("ugc", pa.bool_(), nullable=False),
+        pa.field("sponsored", pa.bool_(), nullable=False),
+        pa.field("kind", pa.string(), nullable=False),
+        pa.field("placement", pa.string(), nullable=False),
+        pa.field("internal", pa.bool_(), nullable=False),
+        pa.field("position", pa.int32(), nullable=False),
+        pa.field("fetched_at", TIMESTAMP, nullable=False),
+    ]
+)
