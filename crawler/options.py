@@ -1,0 +1,144 @@
+"""The `seeds` spider's arguments: parsed and checked in one place, without Scrapy.
+
+``scrapy crawl seeds -a NAME=VALUE`` gives strings; this module turns them into a
+``CrawlOptions`` or raises ``CrawlArgError`` with a one-line message. Our ``crawl``
+command (``crawler/commands/crawl.py``) calls it before the reactor starts, so a bad
+argument is one line on stderr and exit status 2, not a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from crawler.urls import normalize_url
+
+__all__ = ["CrawlArgError", "CrawlOptions", "parse_options", "read_seeds", "KNOWN_ARGS"]
+
+logger = logging.getLogger(__name__)
+
+KNOWN_ARGS = (
+    "seeds",
+    "crawl_id",
+    "max_pages_per_domain",
+    "max_depth",
+    "follow_external",
+    "follow_nofollow",
+)
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off"}
+
+
+class CrawlArgError(ValueError):
+    """A spider argument the user must fix (the message is one line)."""
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    seeds: list[str]
+    seeds_source: str
+    crawl_id: str
+    max_pages_per_domain: int
+    max_depth: int
+    follow_external: bool
+    follow_nofollow: bool
+    skipped_seed_lines: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _bool(name: str, value: str | bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    low = str(value).strip().lower()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    raise CrawlArgError(f"-a {name}={value!r}: expected true or false")
+
+
+def _count(name: str, value: str | int, minimum: int) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise CrawlArgError(f"-a {name}={value!r}: expected a whole number") from None
+    if number < minimum:
+        raise CrawlArgError(f"-a {name}={value!r}: must be at least {minimum}")
+    return number
+
+
+def read_seeds(arg: str | None, default_file: str) -> tuple[list[str], str, list[str]]:
+    """Seeds from a file (one URL a line, blank lines and ``#`` comments ignored) or a
+    comma-separated list. Returns (normalised unique seeds in order, source, problems).
+
+    A line that is not an http(s) URL is reported with its line number and skipped; no
+    valid seed at all raises ``CrawlArgError``.
+    """
+    source = arg if arg else default_file
+    path = Path(source)
+    problems: list[str] = []
+    if arg and not path.is_file() and ("://" in arg or "," in arg):
+        entries = [(f"item {i}", part) for i, part in enumerate(arg.split(","), 1)]
+        where = "seeds"
+    else:
+        if not path.is_file():
+            raise CrawlArgError(f"seeds file {source!r} not found (give -a seeds=FILE_OR_URLS)")
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CrawlArgError(f"seeds file {source!r} cannot be read: {exc}") from None
+        entries = [(f"line {i}", line) for i, line in enumerate(text.splitlines(), 1)]
+        where = source
+    seeds: list[str] = []
+    seen: set[str] = set()
+    for label, raw in entries:
+        entry = raw.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        url = normalize_url(entry) if "://" in entry else None
+        if url is None:
+            problems.append(f"{where} {label}: not an http(s) URL: {entry!r}")
+            continue
+        if url not in seen:
+            seen.add(url)
+            seeds.append(url)
+    if not seeds:
+        detail = f" ({len(problems)} invalid)" if problems else ""
+        raise CrawlArgError(f"no valid http(s) seed URL in {where}{detail}")
+    return seeds, source, problems
+
+
+def parse_options(spargs: dict[str, str], settings: dict | None = None) -> CrawlOptions:
+    """Check the spider arguments (``-a``) against the settings' defaults."""
+    settings = settings or {}
+    unknown = sorted(set(spargs) - set(KNOWN_ARGS) - {"_job"})
+    if unknown:
+        raise CrawlArgError(f"unknown argument -a {unknown[0]}=...; known: {', '.join(KNOWN_ARGS)}")
+    seeds, source, problems = read_seeds(
+        spargs.get("seeds"), settings.get("LINKGRAPH_DEFAULT_SEEDS", "data/seeds.txt")
+    )
+    crawl_id = spargs.get("crawl_id") or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    if not crawl_id or any(c in crawl_id for c in '/\\:*?"<>|') or crawl_id.startswith("."):
+        raise CrawlArgError(f"-a crawl_id={crawl_id!r}: must be a plain directory name")
+    return CrawlOptions(
+        seeds=seeds,
+        seeds_source=source,
+        crawl_id=crawl_id,
+        max_pages_per_domain=_count(
+            "max_pages_per_domain",
+            spargs.get(
+                "max_pages_per_domain", settings.get("LINKGRAPH_MAX_PAGES_PER_DOMAIN", 1000)
+            ),
+            1,
+        ),
+        max_depth=_count(
+            "max_depth", spargs.get("max_depth", settings.get("LINKGRAPH_MAX_DEPTH", 10)), 0
+        ),
+        follow_external=_bool("follow_external", spargs.get("follow_external", True)),
+        follow_nofollow=_bool("follow_nofollow", spargs.get("follow_nofollow", False)),
+        skipped_seed_lines=problems,
+    )

@@ -1,0 +1,97 @@
+"""Scrapy settings of the linkgraph crawler: a polite search bot by default.
+
+Every setting that changes which URLs are fetched or how politely is documented here and in
+``docs/crawling.md``. Override any of them with ``-s NAME=VALUE``.
+"""
+
+BOT_NAME = "linkgraph"
+
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+# Our `crawl` command validates spider arguments before the reactor starts, so bad input
+# is a one-line error instead of a traceback.
+COMMANDS_MODULE = "crawler.commands"
+
+# --- Where output goes -------------------------------------------------------------------
+#: Crawls are written to DATA_DIR/<crawl_id>/{pages,edges}/*.parquet and crawl.json.
+DATA_DIR = "data/crawls"
+#: Seeds file used when `-a seeds=` is not given.
+LINKGRAPH_DEFAULT_SEEDS = "data/seeds.txt"
+
+# --- What is fetched (docs/crawling.md) ---------------------------------------------------
+#: Fetches per registered domain, whatever their status (robots.txt aside).
+LINKGRAPH_MAX_PAGES_PER_DOMAIN = 1000
+#: Link distance from the seeds; redirect targets keep the depth of the redirecting URL.
+LINKGRAPH_MAX_DEPTH = 10
+#: Media types whose links are read.
+LINKGRAPH_HTML_TYPES = ["text/html", "application/xhtml+xml"]
+
+# --- Writing ------------------------------------------------------------------------------
+#: A batch is written when it holds this many edges...
+LINKGRAPH_BATCH_EDGES = 50_000
+#: ...or this many pages...
+LINKGRAPH_BATCH_PAGES = 5_000
+#: ...or when this many seconds passed since the last write (what a kill can lose and
+#: what a resume fetches again).
+LINKGRAPH_FLUSH_SECONDS = 30.0
+
+# --- Feedback -----------------------------------------------------------------------------
+#: Live display on a terminal; "auto" shows it when stderr is a terminal, plain periodic
+#: log lines otherwise.
+LINKGRAPH_PROGRESS = "auto"
+#: Seconds between plain progress lines when not on a terminal.
+LINKGRAPH_PROGRESS_INTERVAL = 10.0
+
+# --- Politeness ---------------------------------------------------------------------------
+USER_AGENT = "linkgraphbot/0.1 (+https://github.com/linkgraph/linkgraph/blob/main/docs/crawling.md)"
+ROBOTSTXT_OBEY = True
+ROBOTSTXT_USER_AGENT = "linkgraphbot"
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+# Only transient failures are retried; a 500 is usually a bug that stays, and 4xx is an answer.
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [502, 503, 504, 408, 429]
+# Every answer reaches the spider: 4xx/5xx pages are recorded (broken-link research), and
+# redirects are followed by the spider itself so each hop is a page and an edge, and a
+# meta-refresh page keeps its links (Scrapy's MetaRefreshMiddleware would drop them).
+HTTPERROR_ALLOW_ALL = True
+REDIRECT_ENABLED = False
+METAREFRESH_ENABLED = False
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+SCHEDULER = "crawler.frontier.FrontierScheduler"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Crawl-delay from robots.txt, then the per-domain budget: both after robots (100),
+    # so a disallowed URL never takes budget.
+    "crawler.middlewares.CrawlDelayMiddleware": 110,
+    "crawler.middlewares.DomainBudgetMiddleware": 120,
+}
+SPIDER_MIDDLEWARES = {
+    # The spider sets depth itself (redirect targets keep their depth).
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ParquetPipeline": 300,
+}
+EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.extensions.PoliteAutoThrottle": 0,
+    "crawler.extensions.CrawlProgress": 500,
+    "scrapy.extensions.logstats.LogStats": None,
+}
+
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"

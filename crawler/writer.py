@@ -1,0 +1,224 @@
+"""Batched, atomic Parquet writing of a crawl's ``pages`` and ``edges`` (no Scrapy).
+
+Rows are gathered in column lists and written as one Parquet file per table and batch
+(zstd, dictionary-encoded strings). Each batch is a pair ``edges/part-N.parquet`` +
+``pages/part-N.parquet``; the edges file is renamed into place first and the pages file
+last, so the pages file is the commit point: on resume an edges part without its pages
+part is a half-written batch and is deleted, and the URLs in the pages files are exactly
+the pages stored. See ``crawler/frontier.py`` for how this makes kill-and-resume exact.
+
+Also used by anything else that produces crawl data (the sandbox truth export, later
+WARC ingest).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from crawler.schema import EDGES_SCHEMA, PAGES_SCHEMA
+
+__all__ = ["CrawlWriter", "stored_pages", "write_json_atomic", "write_parquet_atomic"]
+
+_PART = re.compile(r"^part-(\d{6,})\.parquet$")
+_PAGE_FIELDS = [f.name for f in PAGES_SCHEMA]
+# Link fields as produced by crawler.extract.Link, in that order.
+_LINK_FIELDS = (
+    "dst_url",
+    "dst_host",
+    "dst_domain",
+    "anchor",
+    "rel",
+    "nofollow",
+    "ugc",
+    "sponsored",
+    "kind",
+    "placement",
+    "position",
+)
+
+
+def write_parquet_atomic(table: pa.Table, path: Path) -> None:
+    """Write ``table`` to ``path`` under a temporary name, then rename it into place."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, tmp, compression="zstd", use_dictionary=True, write_statistics=True)
+    os.replace(tmp, path)
+
+
+def write_json_atomic(data: dict, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
+
+
+def _parts(folder: Path) -> dict[int, Path]:
+    found = {}
+    if folder.is_dir():
+        for p in folder.iterdir():
+            m = _PART.match(p.name)
+            if m:
+                found[int(m.group(1))] = p
+    return found
+
+
+def stored_pages(out_dir: Path) -> tuple[list[str], Counter]:
+    """Tidy a crawl directory after a stop and say what it stored.
+
+    Deletes temporary files and edges parts whose pages part never appeared (a batch cut
+    short by a kill), then returns the stored page URLs and their count per registered
+    domain.
+    """
+    pages_dir, edges_dir = out_dir / "pages", out_dir / "edges"
+    for folder in (pages_dir, edges_dir):
+        if folder.is_dir():
+            for p in folder.glob(".*.tmp"):
+                p.unlink()
+    pages = _parts(pages_dir)
+    for number, path in _parts(edges_dir).items():
+        if number not in pages:
+            path.unlink()
+    urls: list[str] = []
+    per_domain: Counter = Counter()
+    for path in sorted(pages.values()):
+        table = pq.read_table(path, columns=["url", "domain"])
+        urls.extend(table.column("url").to_pylist())
+        per_domain.update(table.column("domain").to_pylist())
+    return urls, per_domain
+
+
+class CrawlWriter:
+    """Gather pages and their links; write them in batches, atomically.
+
+    ``before_write`` runs before a batch is renamed into place (the frontier commits its
+    queue there); ``after_write`` gets the URLs of the pages just stored.
+    """
+
+    def __init__(
+        self,
+        out_dir: str | os.PathLike[str],
+        crawl_id: str,
+        *,
+        batch_edges: int = 50_000,
+        batch_pages: int = 5_000,
+        flush_seconds: float = 30.0,
+        before_write: Callable[[], None] | None = None,
+        after_write: Callable[[list[str]], None] | None = None,
+    ) -> None:
+        self.out_dir = Path(out_dir)
+        self.crawl_id = crawl_id
+        self.batch_edges = batch_edges
+        self.batch_pages = batch_pages
+        self.flush_seconds = flush_seconds
+        self.before_write = before_write
+        self.after_write = after_write
+        (self.out_dir / "pages").mkdir(parents=True, exist_ok=True)
+        (self.out_dir / "edges").mkdir(parents=True, exist_ok=True)
+        existing = set(_parts(self.out_dir / "pages")) | set(_parts(self.out_dir / "edges"))
+        self._next_part = max(existing, default=-1) + 1
+        self._last_write = time.monotonic()
+        self.pages_written = 0
+        self.edges_written = 0
+        self.bytes_written = 0
+        self._reset()
+
+    def _reset(self) -> None:
+        self._pages: dict[str, list] = {name: [] for name in _PAGE_FIELDS}
+        self._src: list[tuple[str, str, str, int, int]] = []  # src_url, host, domain, ms, n
+        self._links: list[Sequence] = []
+
+    @property
+    def buffered_pages(self) -> int:
+        return len(self._pages["url"])
+
+    def add_page(self, page: dict, links: Sequence[Sequence] = ()) -> None:
+        """Buffer one page row (a dict of ``PAGES_SCHEMA`` columns; ``crawl_id`` and
+        ``outlinks`` are filled in) and its links (``crawler.extract.Link`` tuples)."""
+        page["crawl_id"] = self.crawl_id
+        page["outlinks"] = len(links)
+        for name in _PAGE_FIELDS:
+            self._pages[name].append(page.get(name))
+        if links:
+            fetched_ms = page["fetched_at"]
+            self._src.append((page["url"], page["host"], page["domain"], fetched_ms, len(links)))
+            self._links.extend(links)
+        if (
+            len(self._links) >= self.batch_edges
+            or self.buffered_pages >= self.batch_pages
+            or time.monotonic() - self._last_write >= self.flush_seconds
+        ):
+            self.flush()
+
+    def _edges_table(self) -> pa.Table:
+        n = len(self._links)
+        src_url: list[str] = []
+        src_host: list[str] = []
+        src_domain: list[str] = []
+        fetched: list[int] = []
+        for url, host, domain, ms, count in self._src:
+            src_url.extend([url] * count)
+            src_host.extend([host] * count)
+            src_domain.extend([domain] * count)
+            fetched.extend([ms] * count)
+        cols = list(zip(*self._links, strict=True)) if n else [[] for _ in _LINK_FIELDS]
+        link = dict(zip(_LINK_FIELDS, cols, strict=True))
+        internal = [a == b for a, b in zip(src_domain, link["dst_domain"], strict=True)]
+        arrays = {
+            "crawl_id": pa.array([self.crawl_id] * n, pa.string()),
+            "src_url": pa.array(src_url, pa.string()),
+            "dst_url": pa.array(link["dst_url"], pa.string()),
+            "src_host": pa.array(src_host, pa.string()),
+            "dst_host": pa.array(link["dst_host"], pa.string()),
+            "src_domain": pa.array(src_domain, pa.string()),
+            "dst_domain": pa.array(link["dst_domain"], pa.string()),
+            "anchor": pa.array(link["anchor"], pa.string()),
+            "rel": pa.array(link["rel"], pa.string()),
+            "nofollow": pa.array(link["nofollow"], pa.bool_()),
+            "ugc": pa.array(link["ugc"], pa.bool_()),
+            "sponsored": pa.array(link["sponsored"], pa.bool_()),
+            "kind": pa.array(link["kind"], pa.string()),
+            "placement": pa.array(link["placement"], pa.string()),
+            "internal": pa.array(internal, pa.bool_()),
+            "position": pa.array(link["position"], pa.int32()),
+            "fetched_at": pa.array(fetched, pa.int64()).cast(EDGES_SCHEMA.field("fetched_at").type),
+        }
+        return pa.Table.from_pydict(arrays, schema=EDGES_SCHEMA)
+
+    def _pages_table(self) -> pa.Table:
+        cols = dict(self._pages)
+        cols["fetched_at"] = pa.array(cols["fetched_at"], pa.int64()).cast(
+            PAGES_SCHEMA.field("fetched_at").type
+        )
+        return pa.Table.from_pydict(cols, schema=PAGES_SCHEMA)
+
+    def flush(self) -> None:
+        """Write what is buffered: edges part, then pages part (the commit point)."""
+        self._last_write = time.monotonic()
+        if not self.buffered_pages:
+            return
+        pages = self._pages_table()
+        edges = self._edges_table()
+        urls = list(self._pages["url"])
+        self._reset()
+        if self.before_write is not None:
+            self.before_write()
+        name = f"part-{self._next_part:06d}.parquet"
+        self._next_part += 1
+        if edges.num_rows:
+            write_parquet_atomic(edges, self.out_dir / "edges" / name)
+            self.bytes_written += (self.out_dir / "edges" / name).stat().st_size
+        write_parquet_atomic(pages, self.out_dir / "pages" / name)
+        self.pages_written += pages.num_rows
+        self.edges_written += edges.num_rows
+        if self.after_write is not None:
+            self.after_write(urls)
+
+    def close(self) -> None:
+        self.flush()

@@ -1,0 +1,397 @@
+"""`scrapy crawl seeds` against the sandbox web's ground truth: what a polite bot fetches,
+every link with its context, and how it treats the server."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from urllib.parse import urlsplit
+
+import duckdb
+import pandas
+import pyarrow.dataset as ds
+import pytest
+from protego import Protego
+
+from crawler.sandbox import SandboxWeb, crawl_truth
+from crawler.schema import EDGES_SCHEMA, PAGES_SCHEMA
+from tests.fixtures_crawl import REPO, crawl_command, read_crawl, run_crawl
+
+pytestmark = pytest.mark.slow
+
+EDGE_COLUMNS = [f.name for f in EDGES_SCHEMA if f.name not in ("crawl_id", "fetched_at")]
+PAGE_COLUMNS = [
+    "status",
+    "content_type",
+    "title",
+    "lang",
+    "canonical",
+    "robots",
+    "redirect_to",
+    "bytes",
+    "outlinks",
+    "host",
+    "domain",
+]
+
+
+def _edge_keys(table, urls=None):
+    rows = table.select(EDGE_COLUMNS).to_pylist()
+    return Counter(
+        tuple(r[c] for c in EDGE_COLUMNS) for r in rows if urls is None or r["src_url"] in urls
+    )
+
+
+def _uncapped(table, capped):
+    return {
+        r["url"] for r in table.select(["url", "domain"]).to_pylist() if r["domain"] not in capped
+    }
+
+
+def test_crawl_fetches_exactly_the_pages_the_truth_reaches(sandbox_crawl, sandbox_truth):
+    crawl_dir, _ = sandbox_crawl
+    pages, _ = read_crawl(crawl_dir)
+    capped = sandbox_truth.capped_domains
+    assert _uncapped(pages, capped) == _uncapped(sandbox_truth.pages, capped)
+    for domain in capped:
+        fetched = sum(1 for d in pages.column("domain").to_pylist() if d == domain)
+        assert fetched == 1000 or fetched == sum(
+            1 for d in sandbox_truth.pages.column("domain").to_pylist() if d == domain
+        )
+
+
+def test_each_page_is_stored_once_with_the_truths_columns(sandbox_crawl, sandbox_truth):
+    crawl_dir, _ = sandbox_crawl
+    pages, _ = read_crawl(crawl_dir)
+    urls = pages.column("url").to_pylist()
+    assert len(urls) == len(set(urls))
+    truth = {r["url"]: r for r in sandbox_truth.pages.to_pylist()}
+    mismatches = [
+        (r["url"], c, r[c], truth[r["url"]][c])
+        for r in pages.to_pylist()
+        if r["url"] in truth
+        for c in PAGE_COLUMNS
+        if r[c] != truth[r["url"]][c]
+    ]
+    assert mismatches == []
+    seeds = set(SandboxWeb(pages=300, seed=1).default_seeds())
+    assert {r["url"] for r in pages.to_pylist() if r["depth"] == 0} == seeds
+
+
+def test_crawl_records_every_link_with_the_truths_flags_kinds_anchors_and_placements(
+    sandbox_crawl, sandbox_truth
+):
+    crawl_dir, _ = sandbox_crawl
+    pages, edges = read_crawl(crawl_dir)
+    fetched = set(pages.column("url").to_pylist())
+    crawl_edges = _edge_keys(edges)
+    truth_edges = _edge_keys(sandbox_truth.edges, fetched)
+    assert crawl_edges - truth_edges == Counter()
+    assert truth_edges - crawl_edges == Counter()
+    # Every kind of link the contract names occurs, with its flags.
+    kinds = Counter(edges.column("kind").to_pylist())
+    assert kinds["a"] and kinds["area"] and kinds["redirect"]
+    placements = set(edges.column("placement").to_pylist())
+    assert placements == {"content", "nav", "header", "footer", "sidebar", "comment"}
+
+
+def test_nofollow_links_are_recorded_but_not_followed(sandbox_crawl, sandbox_truth):
+    crawl_dir, _ = sandbox_crawl
+    pages, edges = read_crawl(crawl_dir)
+    fetched = set(pages.column("url").to_pylist())
+    followed_targets = {
+        r["dst_url"] for r in edges.to_pylist() if not r["nofollow"] and r["src_url"] in fetched
+    }
+    only_nofollow = {
+        r["dst_url"]
+        for r in edges.to_pylist()
+        if r["nofollow"] and r["dst_url"] not in followed_targets
+    }
+    assert only_nofollow, "the sandbox has targets reached only through nofollow links"
+    assert only_nofollow.isdisjoint(fetched)
+    flags = edges.select(["rel", "nofollow", "ugc", "sponsored"]).to_pylist()
+    assert any(r["ugc"] and r["nofollow"] for r in flags)
+    assert any(r["sponsored"] and r["nofollow"] for r in flags)
+    assert all(
+        r["nofollow"] for r in flags if {"nofollow", "ugc", "sponsored"} & set(r["rel"].split())
+    )
+
+
+def test_no_url_is_requested_twice(sandbox_crawl):
+    _, log = sandbox_crawl
+    counts = Counter(url for _, method, url, _ in log if method == "GET")
+    assert [u for u, n in counts.items() if n > 1] == []
+
+
+def test_no_robots_disallowed_url_is_requested(sandbox_crawl, sandbox_web):
+    _, log = sandbox_crawl
+    rules: dict[str, Protego] = {}
+    disallowed = []
+    for _, _, url, _ in log:
+        parts = urlsplit(url)
+        if parts.path == "/robots.txt":
+            continue
+        host = parts.netloc
+        if host not in rules:
+            body = sandbox_web.respond("GET", f"http://{host}/robots.txt")
+            text = body.body.decode("utf-8", "replace") if body.status == 200 else ""
+            rules[host] = Protego.parse(text)
+        if not rules[host].can_fetch(url, "linkgraphbot"):
+            disallowed.append(url)
+    assert disallowed == []
+    closed = sandbox_web.features["closed_host"]
+    closed = closed[0] if isinstance(closed, list) else closed
+    assert [u for _, _, u, _ in log if urlsplit(u).hostname == closed] == [
+        f"http://{closed}/robots.txt"
+    ]
+
+
+def test_crawl_delay_is_honoured_at_the_server(sandbox_crawl, sandbox_web):
+    _, log = sandbox_crawl
+    feature = sandbox_web.features["crawl_delay"]
+    host, delay = feature["host"], float(feature["delay"])
+    times = sorted(t for t, _, url, _ in log if urlsplit(url).hostname == host)
+    assert len(times) >= 3
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    # The robots.txt fetch comes first; every request after it keeps the delay.
+    assert min(gaps) >= delay * 0.95, gaps
+
+
+def test_datasets_read_in_pyarrow_duckdb_and_pandas(sandbox_crawl):
+    crawl_dir, _ = sandbox_crawl
+    pages = ds.dataset(str(crawl_dir / "pages"), format="parquet")
+    edges = ds.dataset(str(crawl_dir / "edges"), format="parquet")
+    assert pages.schema.equals(PAGES_SCHEMA, check_metadata=False)
+    assert edges.schema.equals(EDGES_SCHEMA, check_metadata=False)
+    n_edges = duckdb.sql(
+        f"SELECT count(*) FROM read_parquet('{crawl_dir}/edges/*.parquet')"
+    ).fetchall()[0][0]
+    assert n_edges == edges.count_rows() == pandas.read_parquet(crawl_dir / "edges").shape[0]
+    outlinks = duckdb.sql(
+        f"SELECT sum(outlinks) FROM read_parquet('{crawl_dir}/pages/*.parquet')"
+    ).fetchall()[0][0]
+    assert outlinks == n_edges
+    assert not list(crawl_dir.rglob("*.tmp"))
+
+
+def test_crawl_json_records_arguments_seeds_times_and_stats(sandbox_crawl, sandbox_web):
+    crawl_dir, _ = sandbox_crawl
+    meta = json.loads((crawl_dir / "crawl.json").read_text())
+    assert meta["status"] == "finished"
+    assert meta["crawl_id"] == "main"
+    assert meta["seeds"] == sandbox_web.default_seeds()
+    assert meta["arguments"]["max_pages_per_domain"] == 1000
+    assert meta["arguments"]["max_depth"] == 10
+    assert meta["started_at"] < meta["finished_at"]
+    pages, edges = read_crawl(crawl_dir)
+    assert meta["stats"]["linkgraph/pages"] == pages.num_rows
+    assert meta["stats"]["linkgraph/edges"] == edges.num_rows
+    assert meta["settings"]["USER_AGENT"].startswith("linkgraphbot/")
+
+
+def test_progress_is_logged_as_plain_lines_when_not_on_a_terminal(sandbox_crawl):
+    crawl_dir, _ = sandbox_crawl
+    log = (crawl_dir.parent / "crawl.log").read_text()
+    assert "Crawl main (finished):" in log
+
+
+def test_the_trap_is_cut_by_the_domain_budget(tmp_path, sandbox_server, sandbox_env, sandbox_web):
+    trap = sandbox_web.features["trap_host"]
+    trap = trap[0] if isinstance(trap, list) else trap
+    run_crawl(
+        sandbox_env,
+        tmp_path,
+        "-a",
+        f"seeds=http://{trap}/",
+        "-a",
+        "crawl_id=trap",
+        "-a",
+        "max_pages_per_domain=15",
+        "-a",
+        "max_depth=1000",
+        "-a",
+        "follow_external=false",
+    )
+    pages, _ = read_crawl(tmp_path / "trap")
+    assert pages.num_rows == 15
+    assert len(set(pages.column("url").to_pylist())) == 15
+
+
+def test_follow_external_false_stays_inside_the_seeds_domains(
+    tmp_path, sandbox_server, sandbox_env, sandbox_web
+):
+    seed = sandbox_web.default_seeds()[0]
+    run_crawl(
+        sandbox_env,
+        tmp_path,
+        "-a",
+        f"seeds={seed}",
+        "-a",
+        "crawl_id=inside",
+        "-a",
+        "follow_external=false",
+    )
+    pages, edges = read_crawl(tmp_path / "inside")
+    truth = crawl_truth(sandbox_web, [seed], follow_external=False)
+    assert set(pages.column("url").to_pylist()) == set(truth.pages.column("url").to_pylist())
+    assert set(pages.column("domain").to_pylist()) <= {urlsplit(seed).hostname.split(".", 1)[1]}
+    assert not all(edges.column("internal").to_pylist()), "links leaving the domain are recorded"
+
+
+def test_a_slow_host_times_out_and_is_recorded(tmp_path, sandbox_server, sandbox_env, sandbox_web):
+    slow = sandbox_web.features["slow"]
+    slow = slow[0] if isinstance(slow, list) else slow
+    run_crawl(
+        sandbox_env,
+        tmp_path,
+        "-a",
+        f"seeds={slow}",
+        "-a",
+        "crawl_id=slow",
+        "-a",
+        "max_depth=0",
+        "-s",
+        "DOWNLOAD_TIMEOUT=0.5",
+        "-s",
+        "RETRY_TIMES=0",
+    )
+    pages, _ = read_crawl(tmp_path / "slow")
+    row = pages.to_pylist()[0]
+    assert (row["url"], row["status"], row["error"]) == (slow, None, "timeout")
+
+
+def _run_bad(args, tmp_path, env=None):
+    return subprocess.run(
+        crawl_command("-s", f"DATA_DIR={tmp_path}", *args),
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-a", "seeds=/nonexistent/seeds.txt"], "seeds file '/nonexistent/seeds.txt' not found"),
+        (["-a", "max_depth=-1"], "-a max_depth='-1': must be at least 0"),
+        (
+            ["-a", "max_pages_per_domain=lots"],
+            "-a max_pages_per_domain='lots': expected a whole number",
+        ),
+        (["-a", "follow_external=maybe"], "-a follow_external='maybe': expected true or false"),
+        (["-a", "colour=blue"], "unknown argument -a colour=..."),
+    ],
+)
+def test_bad_arguments_give_one_line_and_exit_2(tmp_path, args, message):
+    proc = _run_bad(args, tmp_path)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"scrapy crawl seeds: error: {message}")
+
+
+def test_a_seeds_file_without_a_valid_url_is_one_line_and_exit_2(tmp_path):
+    seeds = tmp_path / "seeds.txt"
+    seeds.write_text("# nothing here\nftp://example.com/\nnot a url\n\n")
+    proc = _run_bad(["-a", f"seeds={seeds}"], tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines()[-1] == (
+        f"scrapy crawl seeds: error: no valid http(s) seed URL in {seeds} (2 invalid)"
+    )
+
+
+def test_invalid_seed_lines_are_reported_with_their_line_number_and_skipped(
+    tmp_path, sandbox_server, sandbox_env, sandbox_web
+):
+    seed = sandbox_web.default_seeds()[0]
+    seeds = tmp_path / "seeds.txt"
+    seeds.write_text(f"# seeds\n{seed}\nwww.no-scheme.com\n\nmailto:me@example.com\n")
+    proc = run_crawl(
+        sandbox_env, tmp_path, "-a", f"seeds={seeds}", "-a", "crawl_id=some", "-a", "max_depth=0"
+    )
+    assert proc.returncode == 0
+    log = (tmp_path / "crawl.log").read_text()
+    assert f"skipped {seeds} line 3: not an http(s) URL: 'www.no-scheme.com'" in log
+    assert f"skipped {seeds} line 5: not an http(s) URL: 'mailto:me@example.com'" in log
+    pages, _ = read_crawl(tmp_path / "some")
+    assert pages.column("url").to_pylist() == [seed]
+
+
+def test_a_killed_crawl_resumes_without_losing_or_duplicating_anything(tmp_path, sandbox_env):
+    """SIGKILL mid-crawl, start again with the same crawl_id and JOBDIR: the result is the
+    same crawl an uninterrupted run makes."""
+    from crawler.sandbox import SandboxServer
+
+    web = SandboxWeb(pages=1500, seed=3)
+    truth = crawl_truth(web)
+    args = [
+        "-a",
+        "seeds=" + ",".join(web.default_seeds()),
+        "-a",
+        "crawl_id=resumable",
+        "-s",
+        f"JOBDIR={tmp_path / 'job'}",
+        "-s",
+        "LINKGRAPH_FLUSH_SECONDS=0.3",
+        "-s",
+        "LINKGRAPH_BATCH_PAGES=25",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+    ]
+    crawl_dir = tmp_path / "resumable"
+    with SandboxServer(web) as server:
+        env = {**sandbox_env, "http_proxy": server.proxy_url, "https_proxy": server.proxy_url}
+        import os
+
+        full_env = {**os.environ, **env, "PYTHONPATH": str(REPO)}
+        with (tmp_path / "crawl.log").open("ab") as log:
+            proc = subprocess.Popen(
+                crawl_command("-s", f"DATA_DIR={tmp_path}", *args),
+                cwd=REPO,
+                env=full_env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            import time
+
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                if len(list((crawl_dir / "pages").glob("part-*.parquet"))) >= 4:
+                    break
+                time.sleep(0.05)
+            proc.kill()
+            proc.wait()
+        parts_before = len(list((crawl_dir / "pages").glob("part-*.parquet")))
+        stored_before = ds.dataset(str(crawl_dir / "pages")).count_rows()
+        assert 0 < stored_before < truth.pages.num_rows, "killed mid-crawl"
+        run_crawl(env, tmp_path, *args)
+    assert len(list((crawl_dir / "pages").glob("part-*.parquet"))) > parts_before
+    pages, edges = read_crawl(crawl_dir)
+    urls = pages.column("url").to_pylist()
+    assert len(urls) == len(set(urls)), "no page stored twice"
+    capped = truth.capped_domains
+    assert _uncapped(pages, capped) == _uncapped(truth.pages, capped), "no page lost"
+    per_page = defaultdict(list)
+    for r in edges.select(["src_url", "position"]).to_pylist():
+        per_page[r["src_url"]].append(r["position"])
+    outlinks = dict(zip(urls, pages.column("outlinks").to_pylist(), strict=True))
+    for url, positions in per_page.items():
+        assert sorted(positions) == list(range(outlinks[url])), url
+    assert _edge_keys(edges) == _edge_keys(truth.edges, set(urls))
+    meta = json.loads((crawl_dir / "crawl.json").read_text())
+    assert meta["status"] == "finished" and len(meta["resumed_at"]) == 1
+
+
+def test_scrapy_list_and_check_work_from_the_repository_root():
+    listed = subprocess.run(
+        [sys.executable, "-m", "scrapy.cmdline", "list"], cwd=REPO, capture_output=True, text=True
+    )
+    assert listed.returncode == 0 and listed.stdout.split() == ["seeds"]
+    check = subprocess.run(
+        [sys.executable, "-m", "scrapy.cmdline", "check"], cwd=REPO, capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stderr[-2000:]
