@@ -49,6 +49,8 @@ class CrawlProgress:
         self.stats = crawler.stats
         mode = crawler.settings.get("LINKGRAPH_PROGRESS", "auto")
         self.live_mode = mode == "live" or (mode == "auto" and sys.stderr.isatty())
+        # "print": plain lines straight to stderr, whatever the log level (the demo).
+        self.print_mode = mode == "print"
         self.interval = crawler.settings.getfloat("LINKGRAPH_PROGRESS_INTERVAL", 10.0)
         self._history: deque[tuple[float, int]] = deque()
         self._loop: task.LoopingCall | None = None
@@ -69,6 +71,8 @@ class CrawlProgress:
         while len(self._history) > 2 and now - self._history[0][0] > 60:
             self._history.popleft()
         t0, p0 = self._history[0]
+        if len(self._history) == 1:  # no window yet: the rate since the start
+            t0, p0 = self.started, 0
         per_min = (pages - p0) / (now - t0) * 60 if now > t0 else 0.0
         frontier = Frontier.for_crawler(self.crawler)
         return {
@@ -103,12 +107,19 @@ class CrawlProgress:
         if self._live is not None:
             self._live.update(self._render())
         else:
-            s = self.snapshot()
-            logger.info(
+            self._say(
                 "Crawled %(pages)d pages, %(edges)d edges, %(domains)d domains; queue "
                 "%(queue)d; %(pages_per_min).0f pages/min; %(errors)d errors",
-                s,
+                self.snapshot(),
             )
+
+    def _say(self, message: str, values: dict | tuple) -> None:
+        if self.print_mode:
+            print(message % values, file=sys.stderr, flush=True)
+        elif isinstance(values, dict):
+            logger.info(message, values)
+        else:
+            logger.info(message, *values)
 
     def spider_opened(self, spider) -> None:
         self.started = time.monotonic()
@@ -142,15 +153,16 @@ class CrawlProgress:
             for handler in self._handlers:
                 handler.setStream(sys.__stderr__)
         s = self.snapshot()
-        out = getattr(spider, "output_dir", None)
-        logger.info(
+        self._say(
             "Crawl %s (%s): %d pages, %d edges, %d domains, %d errors in %.1f s; data in %s",
-            getattr(getattr(spider, "options", None), "crawl_id", "?"),
-            reason,
-            s["pages"],
-            s["edges"],
-            s["domains"],
-            s["errors"],
-            s["elapsed"],
-            out,
+            (
+                getattr(getattr(spider, "options", None), "crawl_id", "?"),
+                reason,
+                s["pages"],
+                s["edges"],
+                s["domains"],
+                s["errors"],
+                s["elapsed"],
+                getattr(spider, "output_dir", None),
+            ),
         )

@@ -53,7 +53,8 @@ class ParquetPipeline:
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
-    def open_spider(self, spider) -> None:
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
         settings = self.crawler.settings
         frontier = Frontier.for_crawler(self.crawler)
         self.writer = CrawlWriter(
@@ -87,7 +88,7 @@ class ParquetPipeline:
         }
         write_json_atomic(self.meta, path)
 
-    def process_item(self, item, spider=None):
+    def process_item(self, item):
         if isinstance(item, PageRecord):
             self.writer.add_page(item.page, item.links)
             stats = self.crawler.stats
@@ -97,7 +98,7 @@ class ParquetPipeline:
                 stats.inc_value("linkgraph/errors")
         return item
 
-    def close_spider(self, spider) -> None:
+    def close_spider(self) -> None:
         self.writer.close()
 
     def spider_closed(self, spider, reason: str) -> None:

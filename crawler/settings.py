@@ -36,8 +36,8 @@ LINKGRAPH_BATCH_PAGES = 5_000
 LINKGRAPH_FLUSH_SECONDS = 30.0
 
 # --- Feedback -----------------------------------------------------------------------------
-#: Live display on a terminal; "auto" shows it when stderr is a terminal, plain periodic
-#: log lines otherwise.
+#: "auto": a live display when stderr is a terminal, plain periodic log lines otherwise;
+#: "live" or "log" to choose; "print" writes the plain lines to stderr whatever LOG_LEVEL.
 LINKGRAPH_PROGRESS = "auto"
 #: Seconds between plain progress lines when not on a terminal.
 LINKGRAPH_PROGRESS_INTERVAL = 10.0

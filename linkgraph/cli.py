@@ -66,4 +66,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as `python -m linkgraph.cli`: this file is then `__main__`, and the commands raise
+    # `linkgraph.cli.UsageError`, a different class object; run the real module's main.
+    from linkgraph.cli import main as _main
+
+    sys.exit(_main())

@@ -14,7 +14,7 @@ from pathlib import Path
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.extract import Link, parse_html
+from crawler.extract import Link, parse_html, parse_robots
 from crawler.frontier import DROPPED, Frontier
 from crawler.items import PageRecord
 from crawler.options import CrawlOptions, parse_options
@@ -128,7 +128,8 @@ class SeedsSpider(scrapy.Spider):
             ip=str(response.ip_address) if response.ip_address else None,
             bytes=len(response.body),
         )
-        x_robots = b", ".join(headers.getlist(b"X-Robots-Tag")).decode("latin-1") or None
+        # One header line each: a bot prefix ("googlebot: noindex") covers its own line only.
+        x_robots = b"\n".join(headers.getlist(b"X-Robots-Tag")).decode("latin-1") or None
         links: list[Link] = []
         requests = []
         if status in _REDIRECT_CODES and headers.get(b"Location"):
@@ -172,7 +173,7 @@ class SeedsSpider(scrapy.Spider):
                 page["redirect_to"] = parsed.refresh_url
                 links = parsed.links
         elif x_robots:
-            page["robots"] = ",".join(d.strip().lower() for d in x_robots.split(",") if d.strip())
+            page["robots"] = ",".join(parse_robots([], x_robots)) or None
         follow_nofollow = self.options.follow_nofollow
         for link in links:
             if link.nofollow and not follow_nofollow:

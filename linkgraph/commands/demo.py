@@ -66,7 +66,9 @@ def _crawl(proxy_url: str, seeds: list[str], data_dir: Path, crawl_id: str) -> N
         "-s",
         "LOG_LEVEL=WARNING",
         "-s",
-        "LINKGRAPH_PROGRESS_INTERVAL=5",
+        f"LINKGRAPH_PROGRESS={'live' if sys.stderr.isatty() else 'print'}",
+        "-s",
+        "LINKGRAPH_PROGRESS_INTERVAL=2",
     ]
     print(
         f"$ scrapy crawl seeds -a seeds=<{len(seeds)} sandbox seeds> -a crawl_id={crawl_id}"
@@ -93,17 +95,17 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     with SandboxServer(web) as server:
         print(
-            f"sandbox web: {args.pages} pages, {len(web.domains())} domains, "
-            f"{len(web.niches)} niches, proxy {server.proxy_url}"
+            f"sandbox web: {args.pages} regular pages, {len(web.domains())} domains, "
+            f"{len(web.niches)} niches; proxy {server.proxy_url}"
         )
         _crawl(server.proxy_url, web.default_seeds(), crawls, "demo")
     crawl_dir = crawls / "demo"
-    crawl_seconds = time.monotonic() - started
-    _summary(crawl_dir, crawl_seconds)
-    _authority(crawl_dir, web)
-    _backlinks(crawl_dir, web)
-    _report(crawl_dir, web, out)
-    print(f"\ndone in {time.monotonic() - started:.1f} s; data in {crawl_dir}")
+    _summary(crawl_dir, time.monotonic() - started)
+    table = _authority(crawl_dir, web)
+    domain, competitors = _pick_domains(table, web)
+    _backlinks(crawl_dir, domain, table)
+    _report(crawl_dir, domain, competitors, table, out)
+    print(f"\ndone in {time.monotonic() - started:.1f} s")
     return 0
 
 
@@ -120,7 +122,7 @@ def _summary(crawl_dir: Path, seconds: float) -> None:
         f"SELECT count(*), count(*) FILTER (nofollow), count(*) FILTER (NOT internal) FROM {edges}"
     ).fetchone()
     statuses = con.execute(
-        f"SELECT coalesce(CAST(status AS VARCHAR), 'error'), count(*) FROM {pages} "
+        f"SELECT coalesce(CAST(status AS VARCHAR), 'no answer'), count(*) FROM {pages} "
         "GROUP BY 1 ORDER BY 2 DESC"
     ).fetchall()
     con.close()
@@ -129,55 +131,73 @@ def _summary(crawl_dir: Path, seconds: float) -> None:
         f"  {n_edges} links kept ({n_external} to other domains, {n_nofollow} nofollow); "
         f"{n_errors} fetch errors"
     )
-    print("  answers: " + ", ".join(f"{s}: {n}" for s, n in statuses))
-    print(f"  data: {crawl_dir}/pages/, {crawl_dir}/edges/ (Parquet), {crawl_dir}/crawl.json")
+    print("  answers by status: " + ", ".join(f"{s}: {n}" for s, n in statuses))
+    print(f"  data: {crawl_dir}/pages/*.parquet, edges/*.parquet, crawl.json")
 
 
-def _authority(crawl_dir: Path, web) -> None:
+def _authority(crawl_dir: Path, web):
     from graph.authority import rank_table
     from graph.output import print_table
 
-    trusted = list(web.features.get("trusted_seeds", []))
-    table = rank_table([crawl_dir], trusted=trusted or None)
-    columns = ["domain", "authority", "referring_domains", "backlinks"]
-    if trusted:
-        columns.append("trust")
+    trusted = list(web.features["trusted_seeds"])
+    table = rank_table([crawl_dir], trusted=trusted)
+    columns = ["domain", "authority", "trust", "referring_domains", "backlinks"]
     print()
-    print_table(table.select(columns), title="Top domains by authority", limit=10)
-    if trusted:
-        by_trust = table.sort_by([("trust", "descending")]).select(columns)
-        print()
-        print_table(
-            by_trust,
-            title=f"Top domains by trust (seeded from {len(trusted)} trusted domains)",
-            limit=10,
+    print_table(table.select(columns), title="Top domains by authority (PageRank, 0-100)", limit=10)
+    by_trust = table.sort_by([("trust", "descending")]).select(columns)
+    print()
+    print_table(
+        by_trust,
+        title=f"Top domains by trust (TrustRank from {', '.join(trusted)})",
+        limit=10,
+    )
+    farm = set(web.features["link_farm"]) | {web.features["money_site"]}
+    order = table.column("domain").to_pylist()
+    trust_order = by_trust.column("domain").to_pylist()
+    ranks = sorted(order.index(d) + 1 for d in farm if d in order)
+    trust_ranks = sorted(trust_order.index(d) + 1 for d in farm if d in trust_order)
+    if ranks:
+        print(
+            f"  the sandbox's link farm and its money site ({len(ranks)} domains) rank "
+            f"{ranks[0]}-{ranks[-1]} of {len(order)} by PageRank, "
+            f"{trust_ranks[0]}-{trust_ranks[-1]} by trust"
         )
+    return table
 
 
-def _backlinks(crawl_dir: Path, web) -> None:
+def _pick_domains(table, web) -> tuple[str, list[str]]:
+    """The best-ranked regular site of the biggest niche, and its two nearest rivals."""
+    niche = max(web.niches.values(), key=len)
+    ranked = [d for d in table.column("domain").to_pylist() if d in set(niche)]
+    return ranked[0], ranked[1:3]
+
+
+def _backlinks(crawl_dir: Path, domain: str, table) -> None:
     from graph.output import print_table
     from graph.research import backlinks
 
-    domain = web.features.get("money_site")
-    if isinstance(domain, list | tuple):
-        domain = domain[0]
-    if not domain:
-        return
-    profile = backlinks(domain, [crawl_dir])
+    profile = backlinks(domain, [crawl_dir], authority=table)
     print(f"\nBacklink profile of {domain}:")
-    summary = getattr(profile, "summary", None)
-    if summary:
-        print("  " + ", ".join(f"{k}: {v}" for k, v in summary.items()))
-    referring = getattr(profile, "referring_domains", None)
-    if referring is not None:
-        print_table(referring, title=f"Referring domains of {domain}", limit=10)
+    print("  " + ", ".join(f"{k}: {v}" for k, v in profile.summary.items()))
+    print(
+        "  by placement: "
+        + ", ".join(f"{r['placement']} {r['links']}" for r in profile.by_placement.to_pylist())
+    )
+    print_table(
+        profile.referring_domains.select(["domain", "authority", "backlinks", "dofollow"]),
+        title=f"Referring domains of {domain}",
+        limit=10,
+    )
 
 
-def _report(crawl_dir: Path, web, out: Path) -> None:
+def _report(crawl_dir: Path, domain: str, competitors: list[str], table, out: Path) -> None:
     from graph.report import build_report
 
-    domain = web.features.get("money_site")
-    if isinstance(domain, list | tuple):
-        domain = domain[0]
-    path = build_report([crawl_dir], domain=domain, out=out / "report.html")
-    print(f"\nreport: {Path(path).resolve()}")
+    path = build_report(
+        [crawl_dir],
+        domain=domain,
+        competitors=competitors,
+        authority=table,
+        out=out / "report.html",
+    )
+    print(f"\nreport ({domain} against {', '.join(competitors)}): {Path(path).resolve()}")

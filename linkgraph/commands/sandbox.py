@@ -46,8 +46,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _web_arguments(serve)
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    serve.add_argument("--port", type=int, default=8899, help="port (default: %(default)s; 0 picks a free one)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    serve.add_argument(
+        "--port", type=int, default=8899, help="port (default: %(default)s; 0 picks a free one)"
+    )
     serve.set_defaults(handler=_serve)
 
     truth = commands.add_parser(
@@ -60,13 +64,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     _web_arguments(truth)
     truth.add_argument("--out", required=True, help="output directory")
-    truth.add_argument("--seeds", help="comma-separated seed URLs (default: the web's default seeds)")
-    truth.add_argument("--max-pages-per-domain", type=int, default=1000, help="default: %(default)s")
+    truth.add_argument(
+        "--seeds", help="comma-separated seed URLs (default: the web's default seeds)"
+    )
+    truth.add_argument(
+        "--max-pages-per-domain", type=int, default=1000, help="default: %(default)s"
+    )
     truth.add_argument("--max-depth", type=int, default=10, help="default: %(default)s")
-    truth.add_argument("--no-follow-external", action="store_true",
-                       help="fetch only the seeds' registered domains")
-    truth.add_argument("--follow-nofollow", action="store_true",
-                       help="also follow nofollow/ugc/sponsored links")
+    truth.add_argument(
+        "--no-follow-external", action="store_true", help="fetch only the seeds' registered domains"
+    )
+    truth.add_argument(
+        "--follow-nofollow", action="store_true", help="also follow nofollow/ugc/sponsored links"
+    )
     truth.add_argument("--crawl-id", default="truth", help="default: %(default)s")
     truth.set_defaults(handler=_truth)
 
@@ -86,11 +96,19 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def _web_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--pages", type=int, default=300,
-                        help="number of regular pages, at least 20 (default: %(default)s)")
+    parser.add_argument(
+        "--pages",
+        type=int,
+        default=300,
+        help="number of regular pages, at least 20 (default: %(default)s)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default: %(default)s)")
-    parser.add_argument("--revision", type=int, default=0,
-                        help="0 = the web; 1.. = the same web with a few changes (default: 0)")
+    parser.add_argument(
+        "--revision",
+        type=int,
+        default=0,
+        help="0 = the web; 1.. = the same web with a few changes (default: 0)",
+    )
 
 
 def _web(args: argparse.Namespace):
@@ -122,7 +140,9 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         serve(web, args.host, args.port, ready=ready)
     except OSError as exc:
-        raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+        raise UsageError(
+            f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"
+        ) from None
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
     return 0

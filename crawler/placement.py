@@ -1,0 +1,512 @@
+"""Where on a page a link sits: main content, navigation, header, footer, sidebar, comments.
+
+Placement is what separates an editorial link (one an author chose to put in the text) from
+boilerplate repeated on every page. Labelling by ancestor tags alone (``nav``, ``header``,
+``footer``, ``aside``) misses most of it on the real web, where menus are plain ``div``s, so
+this module works in two steps, the way boilerplate detectors do:
+
+1. **Find the main content from its text.** Paragraph-like elements with enough text score
+   their parent and grandparent (more text and more commas, more score), class and id names
+   that read as content or as boilerplate move a candidate up or down, and a candidate's score
+   is scaled by one minus its link density. This is the scoring of Arc90's Readability (as in
+   Mozilla's ``Readability.js``), itself a descendant of the text-density view of Kohlschütter
+   et al., "Boilerplate Detection using Shallow Text Features" (WSDM 2010): running text is
+   content, short link-dense blocks are not. Siblings of the best candidate that score nearly
+   as well join it (an article split over several ``div``s).
+2. **Label each link from its ancestors**: tags (``nav``, ``header``, ``footer``, ``aside``),
+   ARIA roles, and class/id names (``menu``, ``breadcrumb``, ``widget``, ``related``,
+   ``comment``, ``signature``...). The innermost labelled block wins. Above the main content
+   the page's layout wrappers are ignored (a ``div class="has-sidebar"`` around the article
+   says nothing about the article). Inside it, a labelled block counts except when it is
+   named with a word that marks boilerplate only outside the content (``share``,
+   ``related``, ``promo``, ``ad``, ``sponsor``, ``bottom``, and ``<aside>``: people who
+   mark article text count such boxes as part of the article), when it is the content's
+   own header (title, byline), and when it holds most of the main content's text (so
+   ``class="entry-content menu-wide"`` does not turn an article into a menu).
+   A link in no labelled block is ``content`` inside the main content, unless its block is
+   an inline bar of links (``Previous | Next``: ``nav``); outside it, it is ``nav`` in a
+   block whose letters are mostly link text, else ``header`` before the main content and
+   ``footer`` after it (``sidebar`` on a page without main content).
+
+A link outside the main content is never ``content``. The vocabulary is documented in
+``docs/data-contract.md`` ("Placement") and ``docs/extraction.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+__all__ = ["Placer", "find_main_content", "name_label"]
+
+# Paragraph-like elements whose text scores their ancestors (Readability's tags to score).
+_SCORED = "p, pre, td, blockquote, div, section, article, main"
+# Blocks holding text directly (no <p>): the text counts as a paragraph of the block itself,
+# as Readability turns such text into paragraphs before scoring.
+_BARE_TEXT = frozenset({"div", "section", "article", "main"})
+_MIN_PARAGRAPH = 25  # characters; shorter blocks are captions, buttons, menu items
+_TOP_CANDIDATES = 5
+
+# Readability's initial score of a candidate by its tag.
+_TAG_SCORE = {
+    "div": 5,
+    "article": 5,
+    "main": 5,
+    "section": 3,
+    "pre": 3,
+    "td": 3,
+    "blockquote": 3,
+    "address": -3,
+    "ol": -3,
+    "ul": -3,
+    "dl": -3,
+    "dd": -3,
+    "dt": -3,
+    "li": -3,
+    "form": -3,
+    "h1": -5,
+    "h2": -5,
+    "h3": -5,
+    "h4": -5,
+    "h5": -5,
+    "h6": -5,
+    "th": -5,
+}
+
+_POSITIVE_NAME = re.compile(
+    r"article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|prose"
+)
+_NEGATIVE_NAME = re.compile(
+    r"hidden|banner|combx|comment|com-|contact|foot|footer|footnote|gdpr|masthead|media|meta|"
+    r"outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|"
+    r"tool|widget|menu|nav|breadcrumb|teaser|recirc|newsletter|subscribe"
+)
+
+# Class/id vocabulary. Long, unambiguous words match anywhere in a name ("sidebar-left",
+# "site-footer", "mainmenu"); short ones only as a whole word between separators or case
+# changes ("nav", "ad", "toc", "sig"), or "ad" would match "header" and "shadow".
+_LONG_NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("comment", ("comment", "disqus", "signature", "replies", "respond")),
+    ("nav", ("menu", "navbar", "navigation", "breadcrumb", "pagination", "subnav", "topnav")),
+    ("header", ("header", "masthead", "topbar")),
+    ("footer", ("footer", "copyright")),
+    (
+        "sidebar",
+        ("sidebar", "widget", "related", "sponsor", "promo", "advert", "sharing"),
+    ),
+)
+_SHORT_NAMES: dict[str, str] = {
+    "reply": "comment",
+    "sig": "comment",
+    "ugc": "comment",
+    "nav": "nav",
+    "toc": "nav",
+    "pager": "nav",
+    "bottom": "footer",
+    "ad": "sidebar",
+    "ads": "sidebar",
+    "share": "sidebar",
+}
+# Words (and tags) that mark boilerplate only outside the main content. Inside it they name
+# share bars, inline "related" and promo boxes, asides and article footers that people who
+# mark article text count as part of the article (measured on the article benchmark: with
+# them, 82% of the article's links stay ``content``; without, 92%).
+_OUTSIDE_ONLY = frozenset(
+    {"share", "sharing", "related", "promo", "ad", "ads", "advert", "sponsor", "aside", "bottom"}
+)
+_WORD_SPLIT = re.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+_TAG_LABEL = {
+    "nav": "nav",
+    "menu": "nav",
+    "header": "header",
+    "footer": "footer",
+    "aside": "sidebar",
+}
+_ROLE_LABEL = {
+    "navigation": "nav",
+    "menu": "nav",
+    "menubar": "nav",
+    "banner": "header",
+    "contentinfo": "footer",
+    "complementary": "sidebar",
+    "comment": "comment",
+}
+# Elements whose <header> is their own, not the page's banner (as in HTML-AAM).
+_SECTIONING = frozenset({"article", "aside", "main", "nav", "section"})
+# Layout wrappers whose names describe the whole page, not one block.
+_UNLABELLED_TAGS = frozenset({"html", "body", "head"})
+_OUTSIDE_BODY = frozenset({"html", "head"})
+_NON_WORD = re.compile(r"\W+")
+# Containers whose link density decides an otherwise unlabelled link outside the content.
+_BLOCKS = frozenset({"ul", "ol", "dl", "table", "p", "div", "section", "form", "center"})
+_DENSE = 0.5
+# What separates the links of an inline link bar.
+_SEPARATORS = "|·•/»«‹›–—-:[]"
+_BAR_MARKS = "|·•/»«‹›"  # a bar has at least one of these
+_MAX_BAR = 400  # characters: a bar of links is short
+
+
+@lru_cache(maxsize=8192)
+def _name_match(names: str) -> tuple[str | None, str]:
+    """(label, source) of a class/id string: source ``"weak"`` for words that mark
+    boilerplate only outside the main content, else ``"name"``."""
+    lowered = names.lower()
+    for label, words in _LONG_NAMES:
+        for word in words:
+            if word in lowered:
+                return label, "weak" if word in _OUTSIDE_ONLY else "name"
+    for word in _WORD_SPLIT.split(_CAMEL.sub(" ", names).lower()):
+        label = _SHORT_NAMES.get(word)
+        if label is not None:
+            return label, "weak" if word in _OUTSIDE_ONLY else "name"
+    return None, ""
+
+
+def name_label(names: str) -> str | None:
+    """The placement a class/id string reads as, or ``None``.
+
+    >>> name_label("site-footer widget-area"), name_label("mainNav"), name_label("shadow")
+    ('footer', 'nav', None)
+    """
+    return _name_match(names)[0]
+
+
+@lru_cache(maxsize=16384)
+def _label_of(
+    tag: str, class_: str | None, id_: str | None, role: str | None
+) -> tuple[str | None, str]:
+    """The label an element gives its descendants, and where it comes from (``"tag"``,
+    ``"role"``, ``"name"`` or ``"weak"``): comment names beat tags
+    (``<aside class="comments">`` holds comments), tags beat roles, roles beat names."""
+    if tag in _UNLABELLED_TAGS:
+        return None, ""
+    names = " ".join(v for v in (class_, id_) if v)
+    by_name, source = _name_match(names) if names else (None, "")
+    if by_name == "comment":
+        return by_name, source
+    label = _TAG_LABEL.get(tag)
+    if label is not None:
+        return label, "weak" if tag in _OUTSIDE_ONLY else "tag"
+    if role:
+        label = _ROLE_LABEL.get(role.strip().lower())
+        if label is not None:
+            return label, "role"
+    return by_name, source
+
+
+def _text_length(node: LexborNode) -> int:
+    return len(node.text(deep=True))
+
+
+def _link_density(node: LexborNode, text_length: int, texts: dict[int, str]) -> float:
+    """Share of ``node``'s text inside links; ``texts`` memoises each link's text, since
+    nested candidates share their links (and the extractor reuses them as anchors)."""
+    if not text_length:
+        return 1.0
+    link_text = 0
+    for anchor in node.css("a"):
+        key = anchor.mem_id
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = anchor.text(deep=True)
+        link_text += len(text)
+    return min(link_text / text_length, 1.0)
+
+
+def _word_link_density(block: LexborNode) -> float:
+    """Share of ``block``'s letters and digits inside links (separators between the links
+    of a menu, ``Home | About``, are not text)."""
+    total = len(_NON_WORD.sub("", block.text(deep=True)))
+    if not total:
+        return 1.0
+    inside = sum(len(_NON_WORD.sub("", a.text(deep=True))) for a in block.css("a"))
+    return min(inside / total, 1.0)
+
+
+def _name_weight(node: LexborNode) -> int:
+    """Readability's class weight of a candidate: +25 for content names, -25 for boilerplate
+    names (per attribute), +25 for ``<article>``, ``<main>`` and ``role=main``."""
+    attrs = node.attributes
+    return _weight_of(node.tag, attrs.get("class"), attrs.get("id"), attrs.get("role"))
+
+
+@lru_cache(maxsize=16384)
+def _weight_of(tag: str, class_: str | None, id_: str | None, role: str | None) -> int:
+    weight = 0
+    for name in (class_, id_):
+        if name:
+            lowered = name.lower()
+            if _NEGATIVE_NAME.search(lowered):
+                weight -= 25
+            if _POSITIVE_NAME.search(lowered):
+                weight += 25
+    if tag in ("article", "main") or role == "main":
+        weight += 25
+    return weight
+
+
+def _landmark(tree: LexborHTMLParser) -> list[LexborNode]:
+    """Without running text, the page's own word for its main content: ``<main>`` or
+    ``role=main``, else its only ``<article>``."""
+    node = tree.css_first("main, [role=main]")
+    if node is not None:
+        return [node]
+    articles = tree.css("article")
+    return articles if len(articles) == 1 else []
+
+
+def find_main_content(
+    tree: LexborHTMLParser, anchor_texts: dict[int, str] | None = None
+) -> list[LexborNode]:
+    """The elements holding the page's main content, in document order (empty: none found).
+
+    Readability's candidate scoring (see the module docstring): each paragraph-like element
+    (``p``, ``pre``, ``td``, ``blockquote``) with at least 25 characters of text adds
+    ``1 + commas + min(length // 100, 3)`` to its parent, half of that to its grandparent
+    and a sixth to the next ancestor; text written straight into a ``div``/``section``/
+    ``article``/``main`` counts as a paragraph of that block. Candidates start from a score
+    by tag and by class/id name; the best of the top five is chosen after scaling by
+    ``1 - link density``. While an ancestor scores higher (an article split into several
+    blocks under it) it is taken instead; siblings of the chosen element that score at
+    least a fifth as well (and at least 10) join it. ``<body>`` is the main content only
+    when the paragraphs sit right in it.
+    A page without such text falls back to its ``<main>`` / ``role=main`` landmark, or its
+    only ``<article>``; without those it has no main content.
+
+    ``anchor_texts`` (``mem_id`` -> text) receives the text of the links read on the way.
+    """
+    scores: dict[int, list] = {}  # mem_id -> [score, node]
+    for para in tree.css(_SCORED):
+        if para.tag in _BARE_TEXT:
+            # Only letters and digits count here: separators between links are not prose.
+            text = para.text(deep=False)
+            length = len(_NON_WORD.sub("", text))
+            node = para
+        else:
+            text = para.text(deep=True)
+            length = len(text.strip())
+            node = para.parent
+        if length < _MIN_PARAGRAPH:
+            continue
+        points = 1 + text.count(",") + min(length // 100, 3)
+        for divider in (1.0, 2.0, 6.0):
+            if node is None or node.tag in _OUTSIDE_BODY or not node.is_element_node:
+                break
+            key = node.mem_id
+            entry = scores.get(key)
+            if entry is None:
+                entry = scores[key] = [_TAG_SCORE.get(node.tag, 0) + _name_weight(node), node]
+            entry[0] += points / divider
+            node = node.parent
+    if not scores:
+        return _landmark(tree)
+    ranked = sorted(scores.values(), key=lambda entry: entry[0], reverse=True)
+    if anchor_texts is None:
+        anchor_texts = {}
+    best_score = None
+    best: LexborNode | None = None
+    for raw, node in ranked[:_TOP_CANDIDATES]:
+        score = raw * (1.0 - _link_density(node, _text_length(node), anchor_texts))
+        if best_score is None or score > best_score:
+            best_score, best = score, node
+    if best is None or best_score is None or best_score <= 0:
+        return _landmark(tree)
+    # Climb while the parent scores better: Readability's "parent of the top candidate".
+    parent = best.parent
+    last = scores[best.mem_id][0]
+    while parent is not None and parent.tag not in _UNLABELLED_TAGS:
+        entry = scores.get(parent.mem_id)
+        if entry is None:
+            break
+        if entry[0] < last / 3:
+            break
+        if entry[0] > last:
+            best = parent
+            last = entry[0]
+        parent = parent.parent
+    threshold = max(10.0, scores[best.mem_id][0] * 0.2)
+    parent = best.parent
+    if parent is None or parent.tag in _OUTSIDE_BODY:
+        return [best]
+    chosen = []
+    for sibling in parent.iter():
+        if sibling.mem_id == best.mem_id:
+            chosen.append(sibling)
+            continue
+        entry = scores.get(sibling.mem_id)
+        if entry is not None and entry[0] >= threshold:
+            chosen.append(sibling)
+    return chosen
+
+
+class Placer:
+    """Labels the links of one parsed page with their placement.
+
+    Build it once per page (it finds the main content, ``main``), then call ``label`` on
+    each link element in document order, setting ``passed_main`` once document order has
+    reached the main content (``crawler.extract`` does it by selecting the main content's
+    elements along with the links). Per-element results are memoised, so labelling all
+    links costs about one visit of each of their distinct ancestors.
+    """
+
+    __slots__ = (
+        "anchor_texts",
+        "main",
+        "_main_ids",
+        "_main_text",
+        "_state",
+        "_blocks",
+        "_density",
+        "_bars",
+        "passed_main",
+    )
+
+    def __init__(self, tree: LexborHTMLParser) -> None:
+        #: Text of links already read while finding the main content, by ``mem_id``.
+        self.anchor_texts: dict[int, str] = {}
+        self.main = find_main_content(tree, self.anchor_texts)
+        self._main_ids = {node.mem_id for node in self.main}
+        self._main_text = -1  # computed when first needed
+        self._state: dict[int, tuple[str | None, bool, bool]] = {}
+        self._blocks: dict[int, LexborNode | None] = {}
+        self._density: dict[int, bool] = {}
+        self._bars: dict[int, bool] = {}
+        #: Set by the caller once document order has reached the main content.
+        self.passed_main = False
+
+    def is_main(self, node: LexborNode) -> bool:
+        """Is ``node`` one of the main content's elements?"""
+        return node.mem_id in self._main_ids
+
+    def _chain_state(self, node: LexborNode | None) -> tuple[str | None, bool, bool]:
+        """(innermost label, inside the main content, inside a sectioning element)."""
+        chain = []
+        state: tuple[str | None, bool, bool] = (None, False, False)
+        cache = self._state
+        while node is not None:
+            key = node.mem_id
+            cached = cache.get(key)
+            if cached is not None:
+                state = cached
+                break
+            chain.append((node, key))
+            node = node.parent
+        for element, key in reversed(chain):
+            # The document node has no attributes and no label: no need to tell it apart.
+            state = self._next_state(state, element, element.attributes, key)
+            cache[key] = state
+        return state
+
+    def _next_state(
+        self, state: tuple[str | None, bool, bool], element: LexborNode, attrs: dict, key: int
+    ) -> tuple[str | None, bool, bool]:
+        """The state of ``element`` (``key``: its ``mem_id``) given its parent's."""
+        label, in_main, in_section = state
+        tag = element.tag
+        if key in self._main_ids:
+            return (None, True, in_section or tag in _SECTIONING)
+        own, source = _label_of(tag, attrs.get("class"), attrs.get("id"), attrs.get("role"))
+        if own is not None and not (
+            in_main and self._part_of_content(element, own, source, in_section)
+        ):
+            label = own
+        elif not in_section and tag in _SECTIONING:
+            in_section = True
+        else:
+            return state
+        return (label, in_main, in_section or tag in _SECTIONING)
+
+    def _part_of_content(
+        self, element: LexborNode, label: str, source: str, in_section: bool
+    ) -> bool:
+        """Is this labelled block inside the main content really part of the content?
+
+        Yes for words that mark boilerplate only outside it (``share``, ``related``...),
+        for the content's own header (a ``<header>`` of a sectioning element, or a block
+        named like one: title, byline; an explicit ``role=banner`` stays a header), and for
+        a block that holds most of the main content's text, whatever its name.
+        """
+        if source == "weak":
+            return True
+        if label == "header" and source != "role" and (source == "name" or in_section):
+            return True
+        if self._main_text < 0:
+            self._main_text = sum(_text_length(node) for node in self.main)
+        return _text_length(element) * 2 > self._main_text
+
+    def _block(self, parent: LexborNode | None) -> LexborNode | None:
+        """The nearest block element at or above ``parent`` (memoised per parent)."""
+        key = 0 if parent is None else parent.mem_id
+        if key in self._blocks:
+            return self._blocks[key]
+        block = parent
+        while block is not None and block.tag not in _BLOCKS:
+            block = block.parent
+        if block is not None and block.tag in _UNLABELLED_TAGS:
+            block = None
+        self._blocks[key] = block
+        return block
+
+    def _dense(self, block: LexborNode) -> bool:
+        """Is ``block`` mostly link text?"""
+        key = block.mem_id
+        dense = self._density.get(key)
+        if dense is None:
+            dense = self._density[key] = _word_link_density(block) >= _DENSE
+        return dense
+
+    def _link_bar(self, block: LexborNode) -> bool:
+        """Is ``block`` a bar of links, ``Previous | Next``?"""
+        key = block.mem_id
+        bar = self._bars.get(key)
+        if bar is None:
+            bar = self._bars[key] = _is_link_bar(block)
+        return bar
+
+    def label(self, node: LexborNode, attrs: dict, rel_ugc: bool = False) -> str:
+        """The placement of the link element ``node`` (``attrs``: its attributes)."""
+        parent = node.parent
+        state = None if parent is None else self._state.get(parent.mem_id)
+        if state is None:
+            state = self._chain_state(parent)
+        key = node.mem_id
+        if "class" in attrs or "id" in attrs or "role" in attrs or key in self._main_ids:
+            state = self._next_state(state, node, attrs, key)
+        label, in_main, _ = state
+        if rel_ugc:
+            return "comment"
+        if label is not None:
+            return label
+        block = self._block(parent)
+        if in_main:
+            return "nav" if block is not None and self._link_bar(block) else "content"
+        if block is not None and self._dense(block):
+            return "nav"
+        if not self.main:
+            return "sidebar"
+        return "footer" if self.passed_main else "header"
+
+
+def _is_link_bar(block: LexborNode) -> bool:
+    """Two or more links and, between them, nothing but separators, one at least a bar,
+    bullet, slash or guillemet: the way pagers and menus are written inline
+    (``Home | About``, ``« Prev · Next »``)."""
+    # The text right inside the block holds the separators; reading it first is cheap and
+    # rules out the paragraphs of an article without reading all their text.
+    direct = "".join(block.text(deep=False).split())
+    if not direct or direct.strip(_SEPARATORS) or not any(m in direct for m in _BAR_MARKS):
+        return False
+    rest = block.text(deep=True)
+    if len(rest) > _MAX_BAR:
+        return False
+    anchors = block.css("a")
+    if len(anchors) < 2:
+        return False
+    for anchor in anchors:
+        rest = rest.replace(anchor.text(deep=True), "", 1)
+    rest = "".join(rest.split())
+    return bool(rest) and not rest.strip(_SEPARATORS)

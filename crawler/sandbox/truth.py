@@ -1,0 +1,331 @@
+"""The ground truth: which pages and links a polite crawl of the sandbox web finds.
+
+``crawl_truth`` simulates the rules of ``docs/crawling.md`` on the sandbox model (never on
+its HTML: the links come from the page models, so the crawler's link extractor is checked
+against an independent truth), and returns the pages and edges in the crawler's own
+Parquet columns (``crawler.schema``). ``write_truth`` writes them in the crawl layout, so
+every command that reads a crawl reads a truth export too.
+
+The simulation is a level-ordered breadth-first search: level ``d`` (seeds are level 0) is
+fetched before level ``d + 1``; a redirect target (HTTP ``Location`` or meta refresh) joins
+the level of the URL that redirected; a URL's depth is the level at which it was first
+found. A real crawler runs requests concurrently and may find a URL first through a longer
+path; such a URL keeps the same status and links, only its depth may differ.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from protego import Protego
+
+from crawler.sandbox.web import SandboxWeb
+from crawler.schema import EDGES_SCHEMA, PAGES_SCHEMA
+from crawler.urls import host_of, normalize_url, registered_domain
+
+__all__ = ["Truth", "crawl_truth", "write_truth", "DEFAULT_FETCHED_AT", "ROBOTS_AGENT"]
+
+#: Every row of a truth export carries this time, so exports are byte-identical.
+DEFAULT_FETCHED_AT = datetime(2026, 1, 1, tzinfo=UTC)
+#: The product token the crawler's robots.txt groups are matched with.
+ROBOTS_AGENT = "linkgraphbot"
+
+
+@dataclass
+class Truth:
+    """The result of :func:`crawl_truth`."""
+
+    pages: pa.Table
+    edges: pa.Table
+    capped_domains: set[str]
+    depth: dict[str, int]
+    seeds: list[str]
+    params: dict
+    depth_cut_domains: set[str] = field(default_factory=set)
+    robots_blocked: list[str] = field(default_factory=list)
+    niches: dict[str, list[str]] = field(default_factory=dict)
+    features: dict = field(default_factory=dict)
+
+    @property
+    def urls(self) -> list[str]:
+        """The fetched URLs in fetch order."""
+        return self.pages.column("url").to_pylist()
+
+
+def crawl_truth(
+    web: SandboxWeb,
+    seeds: list[str] | None = None,
+    *,
+    max_pages_per_domain: int = 1000,
+    max_depth: int = 10,
+    follow_external: bool = True,
+    follow_nofollow: bool = False,
+    crawl_id: str = "truth",
+    fetched_at: datetime = DEFAULT_FETCHED_AT,
+) -> Truth:
+    """Simulate a polite crawl of ``web`` from ``seeds`` (default: the web's default seeds).
+
+    ``capped_domains`` lists the registered domains whose budget ran out (which of their
+    URLs a real, concurrent crawl fetches then depends on timing); ``depth_cut_domains``
+    those with followed links that ``max_depth`` left unscheduled (the calendar trap).
+    """
+    if max_pages_per_domain < 1:
+        raise ValueError(f"max_pages_per_domain must be at least 1, got {max_pages_per_domain}")
+    if max_depth < 0:
+        raise ValueError(f"max_depth must be 0 or more, got {max_depth}")
+    raw_seeds = list(web.default_seeds() if seeds is None else seeds)
+    normalized: list[str] = []
+    for seed in raw_seeds:
+        url = normalize_url(seed)
+        if url is None:
+            raise ValueError(f"seed is not an http(s) URL: {seed!r}")
+        if url not in normalized:
+            normalized.append(url)
+    seed_domains = {registered_domain(host_of(u)) for u in normalized}
+
+    levels: list[deque[str]] = [deque(normalized)]
+    depth: dict[str, int] = dict.fromkeys(normalized, 0)
+    robots: dict[str, Protego | None] = {}
+    budget: dict[str, int] = {}
+    capped: set[str] = set()
+    depth_cut: set[str] = set()
+    blocked: list[str] = []
+    page_rows, edge_rows = _Columns(PAGES_SCHEMA), _Columns(EDGES_SCHEMA)
+    pages, edges = page_rows.columns, edge_rows.columns
+    fetched: set[str] = set()
+
+    def schedule(url: str, level: int) -> None:
+        if url in depth:
+            return
+        if not follow_external and registered_domain(host_of(url)) not in seed_domains:
+            return
+        if level > max_depth:
+            depth_cut.add(registered_domain(host_of(url)))
+            return
+        depth[url] = level
+        while len(levels) <= level:
+            levels.append(deque())
+        levels[level].append(url)
+
+    level = 0
+    while level < len(levels):
+        queue = levels[level]
+        while queue:
+            url = queue.popleft()
+            host = host_of(url)
+            domain = registered_domain(host)
+            if not _allowed(web, robots, url, host):
+                blocked.append(url)
+                continue
+            if budget.get(domain, 0) >= max_pages_per_domain:
+                capped.add(domain)
+                continue
+            budget[domain] = budget.get(domain, 0) + 1
+            model = web.page(url)
+            if model is None:  # a host outside the web: the proxy answers 502
+                response = web.respond("GET", url)
+                _page_row(
+                    pages,
+                    crawl_id,
+                    url,
+                    host,
+                    domain,
+                    response.status,
+                    "text/plain",
+                    fetched_at,
+                    level,
+                    len(response.body),
+                    0,
+                )
+                fetched.add(url)
+                continue
+            links = []
+            if (
+                300 <= model.status < 400
+                and model.redirect_to
+                or 200 <= model.status < 300
+                and model.is_html
+            ):
+                links = model.links
+            for position, link in enumerate(links):
+                nofollow = link.rel_nofollow or model.robots_nofollow
+                dst_host = host_of(link.dst_url)
+                dst_domain = registered_domain(dst_host)
+                edges["crawl_id"].append(crawl_id)
+                edges["src_url"].append(url)
+                edges["dst_url"].append(link.dst_url)
+                edges["src_host"].append(host)
+                edges["dst_host"].append(dst_host)
+                edges["src_domain"].append(domain)
+                edges["dst_domain"].append(dst_domain)
+                edges["anchor"].append(link.anchor)
+                edges["rel"].append(link.rel)
+                edges["nofollow"].append(nofollow)
+                edges["ugc"].append(link.ugc)
+                edges["sponsored"].append(link.sponsored)
+                edges["kind"].append(link.kind)
+                edges["placement"].append(link.placement)
+                edges["internal"].append(domain == dst_domain)
+                edges["position"].append(position)
+                edges["fetched_at"].append(fetched_at)
+                if nofollow and not follow_nofollow:
+                    continue
+                schedule(link.dst_url, level if link.kind == "redirect" else level + 1)
+            fetched.add(url)
+            _page_row(
+                pages,
+                crawl_id,
+                url,
+                host,
+                domain,
+                model.status,
+                model.content_type,
+                fetched_at,
+                level,
+                len(model.body),
+                len(links),
+                model,
+            )
+            page_rows.flush_if_big()
+            edge_rows.flush_if_big()
+        level += 1
+
+    params = {
+        "pages": web.pages,
+        "seed": web.seed,
+        "revision": web.revision,
+        "max_pages_per_domain": max_pages_per_domain,
+        "max_depth": max_depth,
+        "follow_external": follow_external,
+        "follow_nofollow": follow_nofollow,
+        "crawl_id": crawl_id,
+        "fetched_at": fetched_at.isoformat(),
+    }
+    return Truth(
+        pages=page_rows.table(),
+        edges=edge_rows.table(),
+        capped_domains=capped,
+        depth={u: d for u, d in depth.items() if u in fetched},
+        seeds=normalized,
+        params=params,
+        depth_cut_domains=depth_cut,
+        robots_blocked=blocked,
+        niches=web.niches,
+        features=web.features,
+    )
+
+
+class _Columns:
+    """Rows gathered as Python lists, turned into Arrow batches every 256k rows.
+
+    A million-page truth has tens of millions of edges: as Arrow they take a fraction of
+    the memory of Python lists.
+    """
+
+    _BATCH = 1 << 18
+
+    def __init__(self, schema: pa.Schema) -> None:
+        self.schema = schema
+        self.columns: dict[str, list] = {f.name: [] for f in schema}
+        self.batches: list[pa.RecordBatch] = []
+
+    def flush_if_big(self, force: bool = False) -> None:
+        first = self.columns[self.schema.names[0]]
+        if first and (force or len(first) >= self._BATCH):
+            self.batches.append(pa.RecordBatch.from_pydict(self.columns, schema=self.schema))
+            for values in self.columns.values():
+                values.clear()
+
+    def table(self) -> pa.Table:
+        self.flush_if_big(force=True)
+        return pa.Table.from_batches(self.batches, schema=self.schema)
+
+
+def _allowed(web: SandboxWeb, cache: dict, url: str, host: str) -> bool:
+    """robots.txt as the crawler applies it: a 4xx robots.txt allows everything."""
+    if host not in cache:
+        scheme = url[: url.find(":")]
+        response = web.respond("GET", f"{scheme}://{host}/robots.txt")
+        cache[host] = (
+            Protego.parse(response.body.decode("utf-8", "replace"))
+            if response.status == 200
+            else None
+        )
+    parser = cache[host]
+    return parser is None or parser.can_fetch(url, ROBOTS_AGENT)
+
+
+def _page_row(
+    pages,
+    crawl_id,
+    url,
+    host,
+    domain,
+    status,
+    content_type,
+    fetched_at,
+    depth,
+    size,
+    outlinks,
+    model=None,
+) -> None:
+    pages["crawl_id"].append(crawl_id)
+    pages["url"].append(url)
+    pages["host"].append(host)
+    pages["domain"].append(domain)
+    pages["status"].append(status)
+    pages["content_type"].append(content_type)
+    pages["fetched_at"].append(fetched_at)
+    pages["depth"].append(depth)
+    pages["title"].append(model.title if model else None)
+    pages["lang"].append(model.lang if model else None)
+    pages["canonical"].append(model.canonical if model else None)
+    pages["robots"].append(",".join(model.robots) if model and model.robots else None)
+    pages["redirect_to"].append(model.redirect_to if model else None)
+    pages["ip"].append(None)
+    pages["bytes"].append(size)
+    pages["outlinks"].append(outlinks)
+    pages["error"].append(None)
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def write_truth(truth: Truth, out_dir: str | os.PathLike) -> Path:
+    """Write ``truth`` in the crawl layout: pages/, edges/ (Parquet, zstd) and truth.json.
+
+    truth.json holds the parameters, seeds, capped domains, niches and features. Every file
+    appears atomically (temporary name in the same folder, then ``os.replace``).
+    """
+    out = Path(out_dir)
+    for name, table in (("pages", truth.pages), ("edges", truth.edges)):
+        folder = out / name
+        folder.mkdir(parents=True, exist_ok=True)
+        final = folder / "part-000000.parquet"
+        tmp = folder / ".part-000000.parquet.tmp"
+        pq.write_table(table, tmp, compression="zstd", use_dictionary=True)
+        os.replace(tmp, final)
+    meta = {
+        "params": truth.params,
+        "seeds": truth.seeds,
+        "capped_domains": sorted(truth.capped_domains),
+        "depth_cut_domains": sorted(truth.depth_cut_domains),
+        "robots_blocked": truth.robots_blocked,
+        "pages": truth.pages.num_rows,
+        "edges": truth.edges.num_rows,
+        "niches": truth.niches,
+        "features": truth.features,
+    }
+    text = json.dumps(meta, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    _atomic_write_bytes(out / "truth.json", text.encode("utf-8"))
+    return out

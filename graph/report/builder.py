@@ -1,0 +1,410 @@
+"""Build the self-contained HTML report of one or more crawls (``linkgraph report``).
+
+One file that opens offline: the CSS and the chart script (``assets/``, plain JavaScript
+drawing inline SVG, no library) are inlined, and the data travels as a JSON block the
+script reads. Everything that came from the web is hostile: in HTML tables it is escaped
+(``html.escape``), in the JSON block ``<``, ``>``, ``&`` and the two JavaScript line
+separators are written as ``\\uXXXX`` so nothing can close the block, and the script only
+ever puts crawled text into the page through ``textContent``. On top of that the page
+carries a Content-Security-Policy that allows exactly its own script and style (by
+SHA-256 hash) and nothing else, so even an escaping bug could not run injected script.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import os
+import string
+import tempfile
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+
+from graph import research
+from graph.store import crawl_dirs
+
+__all__ = ["build_report", "render_report", "AUTHORITY_BANDS"]
+
+_HERE = Path(__file__).resolve().parent
+#: Authority bands of the histograms: [0, 10), [10, 20), ... [90, 100].
+AUTHORITY_BANDS = tuple((lo, lo + 10) for lo in range(0, 100, 10))
+_NEIGHBOURS = 20
+
+
+def _asset(name: str) -> str:
+    return (_HERE / name).read_text(encoding="utf-8")
+
+
+def _csp_hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def _json_for_html(data: object) -> str:
+    """JSON that cannot end its ``<script type=application/json>`` block early."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    for char, escaped in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escaped)
+    return text
+
+
+def _band(value: float | None) -> str:
+    if value is None:
+        return "unranked"
+    for lo, hi in AUTHORITY_BANDS:
+        if value < hi:
+            return f"{lo}-{hi}"
+    return f"{AUTHORITY_BANDS[-1][0]}-{AUTHORITY_BANDS[-1][1]}"
+
+
+def _histogram(values: list[float | None], with_unranked: bool = False) -> list[dict]:
+    counts = {f"{lo}-{hi}": 0 for lo, hi in AUTHORITY_BANDS}
+    if with_unranked:
+        counts["unranked"] = 0
+    for value in values:
+        band = _band(value)
+        if band in counts:
+            counts[band] += 1
+    return [{"band": band, "domains": n} for band, n in counts.items()]
+
+
+def _table(table: pa.Table, columns: Sequence[str], limit: int | None = None) -> str:
+    """An escaped HTML table of ``columns`` of ``table``."""
+    if table.num_rows == 0:
+        return '<p class="empty">None.</p>'
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = []
+    for row in table.select(list(columns)).slice(0, limit).to_pylist():
+        cells = []
+        for column in columns:
+            value = row[column]
+            if isinstance(value, float):
+                cells.append(f'<td class="num">{value:.1f}</td>')
+            elif isinstance(value, int | bool):
+                cells.append(f'<td class="num">{html.escape(str(value))}</td>')
+            elif isinstance(value, datetime):
+                cells.append(f"<td>{value:%Y-%m-%d %H:%M}</td>")
+            else:
+                cells.append(f"<td>{html.escape('' if value is None else str(value))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    more = ""
+    if limit is not None and table.num_rows > limit:
+        more = f'<p class="meta">{table.num_rows - limit} more rows not shown.</p>'
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
+
+
+def _section(title: str, content: str) -> str:
+    return f'<h2>{html.escape(title)}</h2>\n<div class="box">{content}</div>\n'
+
+
+def _chart(chart_id: str) -> str:
+    return f'<div id="{chart_id}"></div>'
+
+
+def _changes(domain: str, dirs: Sequence[Path]) -> list[dict]:
+    """New and lost backlinks of ``domain`` from each crawl to the next (``research.diff``'s
+    definition of the same link), without the authority ranking ``diff`` also does."""
+    keys: list[set[tuple]] = []
+    for folder in dirs:
+        with research.connect([folder], dst_domains=[domain]) as con:
+            rows = con.execute(
+                "SELECT DISTINCT src_url, dst_url, kind, anchor, placement FROM edges "
+                "WHERE dst_domain = ? AND src_domain <> ?",
+                [domain, domain],
+            ).fetchall()
+        keys.append(set(rows))
+    return [
+        {
+            "label": f"{dirs[i - 1].name} \u2192 {dirs[i].name}",
+            "new": len(keys[i] - keys[i - 1]),
+            "lost": len(keys[i - 1] - keys[i]),
+        }
+        for i in range(1, len(dirs))
+    ]
+
+
+def _neighbourhood(
+    domain: str, dirs: Sequence[Path], profile, out_profile, authority: pa.Table
+) -> dict:
+    """The domain, its top referring and linked domains, and the links among them."""
+    auth = dict(
+        zip(authority["domain"].to_pylist(), authority["authority"].to_pylist(), strict=True)
+    )
+    refs = {
+        r["domain"]: r["backlinks"]
+        for r in sorted(
+            profile.referring_domains.to_pylist(), key=lambda r: (-r["backlinks"], r["domain"])
+        )[:_NEIGHBOURS]
+    }
+    linked = {r["domain"]: r["links"] for r in out_profile.linked_domains.to_pylist()[:_NEIGHBOURS]}
+    names = [domain] + sorted((refs.keys() | linked.keys()) - {domain})
+    index = {name: i for i, name in enumerate(names)}
+    nodes = []
+    for name in names:
+        role = "centre"
+        if name != domain:
+            role = (
+                "both"
+                if name in refs and name in linked
+                else "referring"
+                if name in refs
+                else "linked"
+            )
+        value = auth.get(name)
+        nodes.append(
+            {
+                "name": name,
+                "role": role,
+                "authority": None if value is None else round(float(value), 1),
+                "links": refs.get(name, 0) + linked.get(name, 0),
+            }
+        )
+    with research.connect(dirs) as con:
+        con.register("_names", pa.table({"name": pa.array(names, pa.string())}))
+        rows = con.execute(
+            "SELECT src_domain, dst_domain, count(*) FROM edges "
+            "WHERE src_domain IN (SELECT name FROM _names) "
+            "AND dst_domain IN (SELECT name FROM _names) AND src_domain <> dst_domain "
+            "GROUP BY ALL ORDER BY 1, 2"
+        ).fetchall()
+    links = [{"source": index[s], "target": index[d], "links": n} for s, d, n in rows]
+    return {"nodes": nodes, "links": links}
+
+
+def _titles(dirs: Sequence[Path], urls: list[str]) -> dict[str, str | None]:
+    with research.connect(dirs) as con:
+        con.register("_urls", pa.table({"url": pa.array(urls, pa.string())}))
+        rows = con.execute(
+            "SELECT url, arg_max(title, fetched_at) FROM pages "
+            "WHERE url IN (SELECT url FROM _urls) GROUP BY url"
+        ).fetchall()
+    return dict(rows)
+
+
+def _crawl_counts(dirs: Sequence[Path]) -> dict[str, int]:
+    with research.connect(dirs) as con:
+        pages, edges, domains = con.execute(
+            "SELECT (SELECT count(*) FROM pages), (SELECT count(*) FROM edges), "
+            "(SELECT count(DISTINCT domain) FROM pages)"
+        ).fetchall()[0]
+        rel = con.execute(
+            "SELECT count(*) FILTER (NOT nofollow), count(*) FILTER (nofollow), "
+            "count(*) FILTER (ugc), count(*) FILTER (sponsored) FROM edges WHERE NOT internal"
+        ).fetchall()[0]
+        placement = con.execute(
+            "SELECT placement, count(*) AS n FROM edges WHERE NOT internal "
+            "GROUP BY placement ORDER BY n DESC, placement"
+        ).fetchall()
+    return {
+        "pages": pages,
+        "edges": edges,
+        "domains": domains,
+        "by_rel": [
+            {"type": t, "links": n or 0}
+            for t, n in zip(("dofollow", "nofollow", "ugc", "sponsored"), rel, strict=True)
+        ],
+        "by_placement": [{"placement": p, "links": n} for p, n in placement],
+    }
+
+
+def render_report(
+    dirs: Sequence[str | os.PathLike[str]],
+    *,
+    domain: str | None = None,
+    competitors: Sequence[str] | None = None,
+    authority: pa.Table | None = None,
+) -> str:
+    """The report as one HTML string (``build_report`` writes it to a file)."""
+    folders = crawl_dirs(dirs)
+    target = research.domain_of(domain) if domain else None
+    auth = research.load_authority(folders, authority)
+    counts = _crawl_counts(folders)
+    ranked = auth.sort_by([("authority", "descending"), ("domain", "ascending")])
+    data: dict[str, object] = {
+        "domain": target,
+        "authority_histogram": _histogram(auth["authority"].to_pylist()),
+        "top_domains": [
+            {"domain": r["domain"], "authority": round(float(r["authority"] or 0), 1)}
+            for r in ranked.select(["domain", "authority"]).slice(0, 15).to_pylist()
+        ],
+    }
+    sections = []
+    cards = [("crawls", len(folders)), ("pages", counts["pages"]), ("links", counts["edges"])]
+    cards.append(("domains", counts["domains"]))
+    top_columns = [
+        c
+        for c in ("domain", "authority", "referring_domains", "backlinks")
+        if c in ranked.column_names
+    ]
+    sections.append(_section("Authority distribution of the crawl", _chart("chart-authority")))
+    sections.append(
+        _section(
+            "Top domains by authority",
+            _chart("chart-top-domains") + _table(ranked, top_columns, 25),
+        )
+    )
+    if target:
+        profile = research.backlinks(target, folders, authority=auth)
+        out_profile = research.outlinks(target, folders, authority=auth)
+        summary = profile.summary
+        cards = [
+            ("backlinks", summary["backlinks"]),
+            ("referring domains", summary["referring_domains"]),
+            ("dofollow", summary["dofollow"]),
+            ("nofollow", summary["nofollow"]),
+            *cards,
+        ]
+        data["referring_bands"] = _histogram(
+            profile.referring_domains["authority"].to_pylist(), with_unranked=True
+        )
+        data["by_rel"] = profile.by_rel.select(["type", "links"]).to_pylist()
+        data["by_placement"] = profile.by_placement.select(["placement", "links"]).to_pylist()
+        data["top_anchors"] = [
+            {"anchor": r["anchor"] if r["anchor"] else "(no text)", "links": r["links"]}
+            for r in profile.top_anchors.slice(0, 15).to_pylist()
+        ]
+        data["changes"] = _changes(target, folders)
+        data["neighbourhood"] = _neighbourhood(target, folders, profile, out_profile, auth)
+        top_pages = profile.top_pages.slice(0, 25)
+        titles = _titles(folders, top_pages["dst_url"].to_pylist())
+        top_pages = top_pages.append_column(
+            "title",
+            pa.array([titles.get(u) for u in top_pages["dst_url"].to_pylist()], pa.string()),
+        )
+        sections += [
+            _section(
+                f"Referring domains of {target} by authority band",
+                _chart("chart-ref-bands")
+                + _table(
+                    profile.referring_domains,
+                    ["domain", "authority", "backlinks", "dofollow", "first_seen", "last_seen"],
+                    50,
+                ),
+            ),
+            _section("Dofollow and nofollow backlinks", _chart("chart-rel")),
+            _section("Where the backlinks sit on the page", _chart("chart-placement")),
+            _section(
+                "Top anchors",
+                _chart("chart-anchors")
+                + _table(profile.top_anchors, ["anchor", "links", "referring_domains"], 25),
+            ),
+            _section(
+                "Top linked pages",
+                _table(top_pages, ["dst_url", "title", "links", "referring_domains"]),
+            ),
+            _section("New and lost backlinks over the crawls", _chart("chart-changes")),
+            _section(
+                f"Link neighbourhood of {target}",
+                '<p class="key"><span><i class="centre"></i>the domain</span>'
+                '<span><i class="referring"></i>links to it</span>'
+                '<span><i class="linked"></i>it links to</span>'
+                '<span><i class="both"></i>both</span></p>'
+                + _chart("chart-neighbourhood")
+                + '<p class="info" id="chart-neighbourhood-info"></p>',
+            ),
+            _section(
+                "Backlinks",
+                _table(
+                    profile.links,
+                    ["src_url", "dst_url", "anchor", "rel", "placement", "first_seen", "last_seen"],
+                    100,
+                ),
+            ),
+        ]
+    else:
+        data["by_rel"] = counts["by_rel"]
+        data["by_placement"] = counts["by_placement"]
+        sections += [
+            _section("Links between domains: dofollow and nofollow", _chart("chart-rel")),
+            _section("Links between domains: placement", _chart("chart-placement")),
+        ]
+    if competitors:
+        gap = research.intersect(
+            competitors, folders, not_domain=target, min_competitors=1, authority=auth
+        )
+        vs = ", ".join(gap.competitors) + (f" and not to {target}" if target else "")
+        ordered = gap.domains.sort_by(
+            [
+                ("competitors_linked", "descending"),
+                ("authority", "descending"),
+                ("domain", "ascending"),
+            ]
+        )
+        sections.append(
+            _section(
+                f"Link intersect: domains linking to {vs}",
+                _table(
+                    ordered,
+                    ["domain", "authority", "competitors_linked", "competitors", "links"],
+                    100,
+                ),
+            )
+        )
+    title = f"Backlink report: {target}" if target else "Link graph report"
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    meta = "Crawls: " + ", ".join(html.escape(f.name) for f in folders)
+    card_html = (
+        '<div class="cards">'
+        + "".join(f'<div class="card"><b>{n:,}</b>{html.escape(label)}</div>' for label, n in cards)
+        + "</div>"
+    )
+    css, js = _asset("assets/report.css"), _asset("assets/report.js")
+    from linkgraph import __version__
+
+    template = string.Template(_asset("templates/report.html"))
+    return template.substitute(
+        script_hash=_csp_hash(js),
+        style_hash=_csp_hash(css),
+        version=html.escape(__version__),
+        title=html.escape(title),
+        meta=meta,
+        body=card_html + "\n" + "".join(sections),
+        generated=generated,
+        data=_json_for_html(data),
+        css=css,
+        js=js,
+    )
+
+
+def build_report(
+    dirs: Sequence[str | os.PathLike[str]],
+    *,
+    out: str | os.PathLike[str],
+    domain: str | None = None,
+    competitors: Sequence[str] | None = None,
+    authority: pa.Table | None = None,
+) -> Path:
+    """Write the report of the crawls to ``out`` atomically; returns its path.
+
+    With ``domain``: its backlink profile, referring domains by authority band, dofollow vs
+    nofollow, placement, top anchors, new and lost links from each crawl to the next and
+    its link neighbourhood. With ``competitors``: the link-intersect table (domains linking
+    to any of them and not to ``domain``, most competitors first).
+    """
+    page = render_report(dirs, domain=domain, competitors=competitors, authority=authority)
+    path = Path(out)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise research.ResearchError(f"{path}: directory {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(page)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path

@@ -1,0 +1,182 @@
+"""Link-spam signals per domain: reciprocal links, farm clusters, sitewide/comment links.
+
+None of these proves spam; each is a share in 0..1 that is high for the footprints of the
+usual schemes (Gyöngyi and Garcia-Molina, "Web Spam Taxonomy", AIRWeb 2005): link
+exchanges (reciprocal links), link farms (referring domains that all link to one another),
+sitewide footer or blogroll links and comment spam (many links, few editorial votes), and
+a profile made of nofollow links. Definitions in ``docs/authority.md``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from graph.build import FOLLOW_KINDS, LinkGraph, build_graph
+from graph.store import edges_dataset
+
+__all__ = ["SIGNAL_COLUMNS", "spam_signals", "farm_core"]
+
+SIGNAL_COLUMNS = (
+    "reciprocal_share",
+    "farm_share",
+    "sitewide_share",
+    "comment_share",
+    "nofollow_share",
+)
+
+#: A source domain's links to a target are sitewide when they sit on at least this share
+#: of the source's pages that have links, and on at least ``SITEWIDE_MIN_PAGES`` pages.
+SITEWIDE_SHARE = 0.5
+SITEWIDE_MIN_PAGES = 3
+#: A farm core must have at least this many referring domains.
+FARM_MIN_SIZE = 3
+#: Above this many referring domains the farm core is not searched (cost grows with the
+#: square); the share is reported as NaN.
+FARM_MAX_REFERRERS = 5000
+
+
+def farm_core(adjacency, members: np.ndarray, density: float = 0.5) -> np.ndarray:
+    """The densely cross-linked core of ``members``: peel until each links to enough others.
+
+    Repeatedly drop the members that link to fewer than ``density`` of the other remaining
+    members; what is left (possibly nothing) is the core. A link farm's domains all link to
+    one another and survive; the varied referring domains of a legitimate site do not.
+    """
+    core = np.asarray(members)
+    sub = adjacency[core][:, core]
+    keep = np.ones(len(core), dtype=bool)
+    while keep.sum() >= 2:
+        inside = sub[:, keep][keep].sum(axis=1)
+        enough = np.asarray(inside).ravel() >= density * (keep.sum() - 1)
+        if enough.all():
+            break
+        kept = np.flatnonzero(keep)
+        keep[kept[~enough]] = False
+    return core[keep] if keep.sum() >= 2 else core[:0]
+
+
+def _link_rows(crawl_dirs: Sequence[str | os.PathLike[str]], level: str) -> pa.Table:
+    """Cross-node link rows: source, target, source page, comment, nofollow."""
+    src, dst = f"src_{level}", f"dst_{level}"
+    keep = pc.field("kind").isin(list(FOLLOW_KINDS)) & (pc.field(src) != pc.field(dst))
+    return (
+        edges_dataset(crawl_dirs)
+        .scanner(
+            columns={
+                "src": pc.field(src),
+                "dst": pc.field(dst),
+                "page": pc.field("src_url"),
+                "comment": pc.field("placement") == "comment",
+                "nofollow": pc.field("nofollow"),
+            },
+            filter=keep,
+        )
+        .to_table()
+    )
+
+
+def spam_signals(
+    crawl_dirs: Sequence[str | os.PathLike[str]],
+    *,
+    level: str = "domain",
+    include_nofollow: bool = False,
+    graph: LinkGraph | None = None,
+) -> pa.Table:
+    """Spam signals of every node of the domain (or host) graph.
+
+    Returns
+    -------
+    pyarrow.Table
+        ``domain`` (or ``host``) and, each a share in 0..1 (NaN when it has no
+        denominator):
+
+        * ``reciprocal_share``: of its referring domains, those it links back to;
+        * ``farm_share``: of its referring domains, those in their densely cross-linked
+          core (``farm_core``; 0 when that core has fewer than 3 domains);
+        * ``sitewide_share``: of its backlinks, those from a domain that links to it from at
+          least half of its pages (and 3 pages);
+        * ``comment_share``: of its backlinks, those in comment areas;
+        * ``nofollow_share``: of all link rows into it from other domains, the nofollow ones.
+    """
+    if graph is None:
+        graph = build_graph(crawl_dirs, level=level, include_nofollow=include_nofollow)
+    n = graph.n
+    names = graph.names
+    adjacency = graph.adjacency_csr()
+    in_degree = graph.in_degree()
+
+    reciprocal = np.zeros(n)
+    if graph.m:
+        both = adjacency.multiply(adjacency.T)
+        reciprocal = np.asarray(both.sum(axis=0)).ravel().astype(np.float64)
+
+    farm = np.zeros(n)
+    for node in np.flatnonzero(in_degree >= FARM_MIN_SIZE):
+        referrers = graph.indices[graph.indptr[node] : graph.indptr[node + 1]]
+        if len(referrers) > FARM_MAX_REFERRERS:
+            farm[node] = np.nan
+            continue
+        core = farm_core(adjacency, referrers)
+        if len(core) >= FARM_MIN_SIZE:
+            farm[node] = len(core)
+
+    rows = _link_rows(crawl_dirs, graph.level)
+    # Rows into a node that is not in the graph (reached only by links the graph does not
+    # count) get -1 and are left out.
+    ids = pc.fill_null(pc.index_in(rows.column("dst"), value_set=names), -1)
+    rows = rows.append_column("dst_id", ids)
+    target = ids.to_numpy().astype(np.int64)
+    nofollow = rows.column("nofollow").to_numpy(zero_copy_only=False)
+    on_graph = target >= 0
+    all_rows = np.bincount(target[on_graph], minlength=n).astype(np.float64)
+    nofollow_rows = np.bincount(target[on_graph & nofollow], minlength=n)
+
+    counted = ~nofollow if not include_nofollow else np.ones(len(nofollow), dtype=bool)
+    followed = rows.filter(pa.array(counted & on_graph))
+    backlinks = np.bincount(
+        followed.column("dst_id").to_numpy(zero_copy_only=False).astype(np.int64), minlength=n
+    ).astype(np.float64)
+    comment_rows = np.bincount(
+        followed.filter(followed.column("comment"))
+        .column("dst_id")
+        .to_numpy(zero_copy_only=False)
+        .astype(np.int64),
+        minlength=n,
+    )
+    pages_of = rows.group_by("src").aggregate([("page", "count_distinct")])
+    pairs = followed.group_by(["src", "dst_id"]).aggregate(
+        [("page", "count_distinct"), ("page", "count")]
+    )
+    pairs = pairs.join(pages_of, "src", right_suffix="_all")
+    pages_with_link = pairs.column("page_count_distinct").to_numpy().astype(np.float64)
+    pages_of_source = pairs.column("page_count_distinct_all").to_numpy().astype(np.float64)
+    sitewide = (pages_with_link >= SITEWIDE_MIN_PAGES) & (
+        pages_with_link >= SITEWIDE_SHARE * pages_of_source
+    )
+    sitewide_rows = np.bincount(
+        pairs.column("dst_id").to_numpy().astype(np.int64)[sitewide],
+        weights=pairs.column("page_count").to_numpy().astype(np.float64)[sitewide],
+        minlength=n,
+    )
+
+    def share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+        out = np.full(n, np.nan)
+        np.divide(part, whole, out=out, where=whole > 0)
+        return out
+
+    referring = in_degree.astype(np.float64)
+    return pa.table(
+        {
+            graph.level: names,
+            "reciprocal_share": share(reciprocal, referring),
+            "farm_share": share(farm, referring),
+            "sitewide_share": share(sitewide_rows, backlinks),
+            "comment_share": share(comment_rows.astype(np.float64), backlinks),
+            "nofollow_share": share(nofollow_rows.astype(np.float64), all_rows),
+        }
+    )
