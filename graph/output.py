@@ -20,7 +20,14 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["FORMATS", "OutputError", "write_table", "print_table", "neutralise_cell"]
+__all__ = [
+    "FORMATS",
+    "OutputError",
+    "write_table",
+    "write_text",
+    "print_table",
+    "neutralise_cell",
+]
 
 FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".json": "json"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -73,6 +80,25 @@ def write_table(table: pa.Table, path: str | os.PathLike[str]) -> Path:
                 rows = [{k: _json_value(v) for k, v in r.items()} for r in table.to_pylist()]
                 json.dump(rows, fh, ensure_ascii=False, indent=1, default=str)
                 fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def write_text(text: str, path: str | os.PathLike[str]) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` atomically: a temporary name, then a rename."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"{path}: directory {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

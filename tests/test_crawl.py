@@ -395,3 +395,31 @@ def test_scrapy_list_and_check_work_from_the_repository_root():
         [sys.executable, "-m", "scrapy.cmdline", "check"], cwd=REPO, capture_output=True, text=True
     )
     assert check.returncode == 0, check.stderr[-2000:]
+
+
+def test_a_body_over_the_size_cap_is_recorded_as_too_large(
+    tmp_path, sandbox_server, sandbox_env, sandbox_web
+):
+    seeds = sandbox_web.default_seeds()
+    run_crawl(
+        sandbox_env,
+        tmp_path,
+        "-a",
+        f"seeds={','.join(seeds)}",
+        "-a",
+        "crawl_id=capped",
+        "-a",
+        "max_depth=0",
+        "-s",
+        "DOWNLOAD_MAXSIZE=2000",
+    )
+    pages, edges = read_crawl(tmp_path / "capped")
+    rows = {r["url"]: r for r in pages.to_pylist()}
+    big = [u for u in seeds if sandbox_web.respond("GET", u).body.__len__() > 2000]
+    assert big, "a seed page is over 2000 bytes"
+    for url in big:
+        assert (rows[url]["status"], rows[url]["error"], rows[url]["outlinks"]) == (
+            None,
+            "too large",
+            0,
+        )

@@ -18,7 +18,6 @@ import html
 import json
 import os
 import string
-import tempfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +25,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from graph import research
+from graph.output import OutputError, write_text
 from graph.store import crawl_dirs
 
 __all__ = ["build_report", "render_report", "AUTHORITY_BANDS"]
@@ -393,18 +393,7 @@ def build_report(
     to any of them and not to ``domain``, most competitors first).
     """
     page = render_report(dirs, domain=domain, competitors=competitors, authority=authority)
-    path = Path(out)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise research.ResearchError(f"{path}: directory {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(page)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+        return write_text(page, out)
+    except OutputError as exc:
+        raise research.ResearchError(str(exc)) from None

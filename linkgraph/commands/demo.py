@@ -136,15 +136,20 @@ def _summary(crawl_dir: Path, seconds: float) -> None:
 
 
 def _authority(crawl_dir: Path, web):
+    import pyarrow.compute as pc
+
     from graph.authority import rank_table
     from graph.output import print_table
 
     trusted = list(web.features["trusted_seeds"])
     table = rank_table([crawl_dir], trusted=trusted)
     columns = ["domain", "authority", "trust", "referring_domains", "backlinks"]
+    shown = table.select(columns)
+    shown = shown.set_column(1, "authority", pc.round(shown.column("authority"), 1))
+    shown = shown.set_column(2, "trust", pc.round(shown.column("trust"), 4))
     print()
-    print_table(table.select(columns), title="Top domains by authority (PageRank, 0-100)", limit=10)
-    by_trust = table.sort_by([("trust", "descending")]).select(columns)
+    print_table(shown, title="Top domains by authority (PageRank, 0-100)", limit=10)
+    by_trust = shown.sort_by([("trust", "descending")])
     print()
     print_table(
         by_trust,
@@ -173,6 +178,8 @@ def _pick_domains(table, web) -> tuple[str, list[str]]:
 
 
 def _backlinks(crawl_dir: Path, domain: str, table) -> None:
+    import pyarrow.compute as pc
+
     from graph.output import print_table
     from graph.research import backlinks
 
@@ -183,8 +190,10 @@ def _backlinks(crawl_dir: Path, domain: str, table) -> None:
         "  by placement: "
         + ", ".join(f"{r['placement']} {r['links']}" for r in profile.by_placement.to_pylist())
     )
+    referring = profile.referring_domains.select(["domain", "authority", "backlinks", "dofollow"])
+    referring = referring.set_column(1, "authority", pc.round(referring.column("authority"), 1))
     print_table(
-        profile.referring_domains.select(["domain", "authority", "backlinks", "dofollow"]),
+        referring,
         title=f"Referring domains of {domain}",
         limit=10,
     )
