@@ -23,12 +23,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 from protego import Protego
 
 from crawler.sandbox.web import SandboxWeb
 from crawler.schema import EDGES_SCHEMA, PAGES_SCHEMA
 from crawler.urls import host_of, normalize_url, registered_domain
+from crawler.writer import write_parquet_atomic
 
 __all__ = ["Truth", "crawl_truth", "write_truth", "DEFAULT_FETCHED_AT", "ROBOTS_AGENT"]
 
@@ -311,10 +311,7 @@ def write_truth(truth: Truth, out_dir: str | os.PathLike) -> Path:
     for name, table in (("pages", truth.pages), ("edges", truth.edges)):
         folder = out / name
         folder.mkdir(parents=True, exist_ok=True)
-        final = folder / "part-000000.parquet"
-        tmp = folder / ".part-000000.parquet.tmp"
-        pq.write_table(table, tmp, compression="zstd", use_dictionary=True)
-        os.replace(tmp, final)
+        write_parquet_atomic(table, folder / "part-000000.parquet")
     meta = {
         "params": truth.params,
         "seeds": truth.seeds,

@@ -94,7 +94,7 @@ def _table(table: pa.Table, columns: Sequence[str], limit: int | None = None) ->
             elif isinstance(value, int | bool):
                 cells.append(f'<td class="num">{html.escape(str(value))}</td>')
             elif isinstance(value, datetime):
-                cells.append(f"<td>{value:%Y-%m-%d %H:%M}</td>")
+                cells.append(f'<td class="when">{value:%Y-%m-%d %H:%M}</td>')
             else:
                 cells.append(f"<td>{html.escape('' if value is None else str(value))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
