@@ -423,3 +423,13 @@ def test_a_body_over_the_size_cap_is_recorded_as_too_large(
             "too large",
             0,
         )
+
+
+def test_reusing_a_crawl_id_without_its_jobdir_is_one_line_and_exit_2(sandbox_crawl):
+    crawl_dir, _ = sandbox_crawl
+    proc = _run_bad(["-a", "crawl_id=main"], crawl_dir.parent)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        f"scrapy crawl seeds: error: crawl 'main' already has data in {crawl_dir}; "
+        "resume it with the -s JOBDIR it ran with, or choose another crawl_id"
+    ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
@@ -24,6 +25,18 @@ class Command(ScrapyCrawlCommand):
             options = parse_options(opts.spargs, self.settings)
         except CrawlArgError as exc:
             print(f"scrapy crawl seeds: error: {exc}", file=sys.stderr)
+            sys.exit(2)
+        out = Path(self.settings.get("DATA_DIR")) / options.crawl_id
+        jobdir = self.settings.get("JOBDIR")
+        resumable = bool(jobdir) and (Path(jobdir) / "frontier.sqlite").exists()
+        if any((out / "pages").glob("part-*.parquet")) and not resumable:
+            # Without the frontier the queue is gone: starting again would fetch only the
+            # seeds' unstored neighbours and call the crawl finished.
+            print(
+                f"scrapy crawl seeds: error: crawl {options.crawl_id!r} already has data in "
+                f"{out}; resume it with the -s JOBDIR it ran with, or choose another crawl_id",
+                file=sys.stderr,
+            )
             sys.exit(2)
         for problem in options.skipped_seed_lines:
             print(f"scrapy crawl seeds: skipped {problem}", file=sys.stderr)
