@@ -28,6 +28,17 @@ class UsageError(Exception):
     """A problem with the user's input: printed as one line, exit status 2."""
 
 
+def positive_int(text: str) -> int:
+    """argparse ``type`` for counts such as ``--top`` and ``--limit``: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="linkgraph",

@@ -10,7 +10,7 @@ import argparse
 import math
 from pathlib import Path
 
-from linkgraph.cli import UsageError
+from linkgraph.cli import UsageError, positive_int
 
 RANK_EXAMPLE = """\
 examples:
@@ -52,16 +52,6 @@ def _common(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="count nofollow/ugc/sponsored links as edges too",
     )
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
 
 
 def _unit_interval(text: str) -> float:
@@ -127,7 +117,7 @@ def register(subparsers) -> None:
         help="add spam signals: reciprocal, farm, sitewide, comment and nofollow shares",
     )
     rank.add_argument(
-        "--top", type=_positive_int, default=20, help="rows to print without --out (default 20)"
+        "--top", type=positive_int, default=20, help="rows to print without --out (default 20)"
     )
     rank.set_defaults(handler=run_rank)
 
@@ -149,10 +139,10 @@ def register(subparsers) -> None:
     )
     niches.add_argument("--seed", type=int, default=0, help="Louvain random seed (default 0)")
     niches.add_argument(
-        "--min-size", type=_positive_int, default=2, help="hide smaller niches (default 2)"
+        "--min-size", type=positive_int, default=2, help="hide smaller niches (default 2)"
     )
     niches.add_argument(
-        "--top", type=_positive_int, default=20, help="niches to print without --out (default 20)"
+        "--top", type=positive_int, default=20, help="niches to print without --out (default 20)"
     )
     niches.set_defaults(handler=run_niches)
 

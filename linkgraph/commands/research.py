@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from linkgraph.cli import UsageError
+from linkgraph.cli import UsageError, positive_int
 
 AUTHORITY_HELP = (
     "read authority from FILE (a table with columns domain, authority, as written by "
@@ -46,7 +46,9 @@ def register(subparsers) -> None:
     )
     p.add_argument("domain", metavar="DOMAIN", help="domain, host or URL (reduced to its domain)")
     p.add_argument("crawl_dirs", metavar="CRAWL_DIR", nargs="+", help="crawl directories")
-    p.add_argument("--limit", type=_positive, default=20, help="rows per table shown (default 20)")
+    p.add_argument(
+        "--limit", type=positive_int, default=20, help="rows per table shown (default 20)"
+    )
     p.add_argument("--dofollow-only", action="store_true", help="count followed links only")
     p.add_argument("--out", metavar="FILE", help=OUT_HELP + " (one row per backlink)")
     p.add_argument("--authority", metavar="FILE", help=AUTHORITY_HELP)
@@ -76,13 +78,15 @@ def register(subparsers) -> None:
         help="your domain: domains linking to it are dropped (the crawl directories may follow)",
     )
     p.add_argument(
-        "--min", dest="min_k", metavar="K", type=_positive, help="competitors linked, at least"
+        "--min", dest="min_k", metavar="K", type=positive_int, help="competitors linked, at least"
     )
     p.usage = (
         "linkgraph intersect [-h] COMPETITOR... [--not MINE] CRAWL_DIR... [--min K] "
         "[--limit N] [--dofollow-only] [--out FILE] [--links-out FILE] [--authority FILE]"
     )
-    p.add_argument("--limit", type=_positive, default=20, help="rows per table shown (default 20)")
+    p.add_argument(
+        "--limit", type=positive_int, default=20, help="rows per table shown (default 20)"
+    )
     p.add_argument("--dofollow-only", action="store_true", help="count followed links only")
     p.add_argument("--out", metavar="FILE", help=OUT_HELP + " (one row per linking domain)")
     p.add_argument("--links-out", metavar="FILE", help="also write the linking pages to FILE")
@@ -101,7 +105,9 @@ def register(subparsers) -> None:
     p.add_argument("old", metavar="OLD_CRAWL", help="the earlier crawl directory")
     p.add_argument("new", metavar="NEW_CRAWL", help="the later crawl directory")
     p.add_argument("--domain", help="only backlinks of this domain")
-    p.add_argument("--limit", type=_positive, default=20, help="rows per table shown (default 20)")
+    p.add_argument(
+        "--limit", type=positive_int, default=20, help="rows per table shown (default 20)"
+    )
     p.add_argument("--out", metavar="FILE", help=OUT_HELP + " (one row per new or lost link)")
     p.set_defaults(handler=_diff)
 
@@ -115,7 +121,7 @@ def register(subparsers) -> None:
     )
     p.add_argument("domain", metavar="DOMAIN", help="domain, host or URL")
     p.add_argument("crawl_dirs", metavar="CRAWL_DIR", nargs="+", help="crawl directories")
-    p.add_argument("--limit", type=_positive, default=20, help="rows shown (default 20)")
+    p.add_argument("--limit", type=positive_int, default=20, help="rows shown (default 20)")
     p.add_argument("--out", metavar="FILE", help=OUT_HELP + " (one row per broken link)")
     p.set_defaults(handler=_broken)
 
@@ -128,7 +134,9 @@ def register(subparsers) -> None:
     )
     p.add_argument("domain", metavar="DOMAIN", help="domain, host or URL")
     p.add_argument("crawl_dirs", metavar="CRAWL_DIR", nargs="+", help="crawl directories")
-    p.add_argument("--limit", type=_positive, default=20, help="rows per table shown (default 20)")
+    p.add_argument(
+        "--limit", type=positive_int, default=20, help="rows per table shown (default 20)"
+    )
     p.add_argument("--dofollow-only", action="store_true", help="count followed links only")
     p.add_argument("--out", metavar="FILE", help=OUT_HELP + " (one row per link)")
     p.add_argument("--authority", metavar="FILE", help=AUTHORITY_HELP)
@@ -158,23 +166,13 @@ def register(subparsers) -> None:
     )
     p.add_argument("query", metavar="QUERY", help="the SQL query")
     p.add_argument("crawl_dirs", metavar="CRAWL_DIR", nargs="+", help="crawl directories")
-    p.add_argument("--limit", type=_positive, default=50, help="rows shown (default 50)")
+    p.add_argument("--limit", type=positive_int, default=50, help="rows shown (default 50)")
     p.add_argument("--out", metavar="FILE", help=OUT_HELP)
     p.add_argument("--authority", metavar="FILE", help=AUTHORITY_HELP)
     p.set_defaults(handler=_sql)
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return value
 
 
 def _check_out(path: str | None) -> None:
