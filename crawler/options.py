@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from crawler.errors import LinkgraphError
 from crawler.urls import normalize_url
 
 __all__ = ["CrawlArgError", "CrawlOptions", "parse_options", "read_seeds", "KNOWN_ARGS"]
@@ -31,7 +32,7 @@ _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off"}
 
 
-class CrawlArgError(ValueError):
+class CrawlArgError(LinkgraphError):
     """A spider argument the user must fix (the message is one line)."""
 
 

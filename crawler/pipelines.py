@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 from scrapy import signals
 
+from crawler.atomic import write_json_atomic
 from crawler.frontier import DONE, Frontier
 from crawler.items import PageRecord
-from crawler.writer import CrawlWriter, write_json_atomic
+from crawler.writer import CrawlWriter
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -13,7 +13,6 @@ WARC ingest).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import time
@@ -24,9 +23,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from crawler.atomic import write_parquet_atomic
 from crawler.schema import EDGES_SCHEMA, PAGES_SCHEMA
 
-__all__ = ["CrawlWriter", "stored_pages", "write_json_atomic", "write_parquet_atomic"]
+__all__ = ["CrawlWriter", "stored_pages"]
 
 _PART = re.compile(r"^part-(\d{6,})\.parquet$")
 _PAGE_FIELDS = [f.name for f in PAGES_SCHEMA]
@@ -44,19 +44,6 @@ _LINK_FIELDS = (
     "placement",
     "position",
 )
-
-
-def write_parquet_atomic(table: pa.Table, path: Path) -> None:
-    """Write ``table`` to ``path`` under a temporary name, then rename it into place."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp, compression="zstd", use_dictionary=True, write_statistics=True)
-    os.replace(tmp, path)
-
-
-def write_json_atomic(data: dict, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
-    os.replace(tmp, path)
 
 
 def _parts(folder: Path) -> dict[int, Path]:

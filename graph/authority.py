@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crawler.errors import LinkgraphError
 from graph.build import LEVELS, LinkGraph, build_graph
 from graph.pagerank import PageRankError, pagerank, topic_pagerank, trustrank
 
@@ -33,7 +34,7 @@ logger = logging.getLogger(__name__)
 SORT_COLUMNS = ("pagerank", "authority", "trust", "niche", "referring_domains", "backlinks")
 
 
-class RankError(ValueError):
+class RankError(LinkgraphError):
     """Bad input to a ranking (unknown level, seeds not in the graph); one-line message."""
 
 

@@ -33,6 +33,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crawler.errors import LinkgraphError
 from graph.build import LinkGraph, build_graph
 from graph.pagerank import pagerank
 from graph.store import edges_dataset, pages_dataset
@@ -137,7 +138,7 @@ STOPWORDS = frozenset(
 KEYWORDS = 10
 
 
-class NicheError(ValueError):
+class NicheError(LinkgraphError):
     """A niche number or label that is not in the list (message is one line)."""
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import csv
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import networkx as nx
 import pyarrow as pa
 
+from crawler.atomic import atomic_path
+from crawler.errors import LinkgraphError
 from graph.authority import table_from_graph
 from graph.build import LinkGraph, build_graph
 from graph.output import neutralise_cell
@@ -28,7 +29,7 @@ __all__ = ["EXPORT_FORMATS", "ExportError", "to_networkx", "graph_to_networkx", 
 EXPORT_FORMATS = ("graphml", "gexf", "csv")
 
 
-class ExportError(ValueError):
+class ExportError(LinkgraphError):
     """The export cannot be written (message is one line)."""
 
 
@@ -78,15 +79,8 @@ def _atomic(path: Path, write) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(f"{path}: directory {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_path(path) as tmp:
+        write(str(tmp))
 
 
 def _write_csv(path: Path, header: list[str], rows) -> None:

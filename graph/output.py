@@ -14,11 +14,13 @@ import json
 import math
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from crawler.atomic import atomic_path, write_text_atomic
+from crawler.errors import LinkgraphError
 
 __all__ = [
     "FORMATS",
@@ -33,7 +35,7 @@ FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".json": "jso
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-class OutputError(ValueError):
+class OutputError(LinkgraphError):
     """The output path cannot be written (message is one line)."""
 
 
@@ -64,27 +66,20 @@ def write_table(table: pa.Table, path: str | os.PathLike[str]) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"{path}: directory {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
+    with atomic_path(path) as tmp:
         if fmt == "parquet":
-            os.close(fd)
             pq.write_table(table, tmp, compression="zstd")
         elif fmt == "csv":
-            with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+            with open(tmp, "w", newline="", encoding="utf-8") as fh:
                 writer = csv.writer(fh)
                 writer.writerow(table.column_names)
                 for row in table.to_pylist():
                     writer.writerow([neutralise_cell("" if v is None else v) for v in row.values()])
         else:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            with open(tmp, "w", encoding="utf-8") as fh:
                 rows = [{k: _json_value(v) for k, v in r.items()} for r in table.to_pylist()]
                 json.dump(rows, fh, ensure_ascii=False, indent=1, default=str)
                 fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
     return path
 
 
@@ -94,17 +89,7 @@ def write_text(text: str, path: str | os.PathLike[str]) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"{path}: directory {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    return write_text_atomic(text, path)
 
 
 def _cell(value: object) -> str:

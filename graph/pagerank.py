@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from crawler.errors import LinkgraphError
 from graph.build import LinkGraph
 
 __all__ = [
@@ -90,7 +91,7 @@ class Sweeper:
         return out
 
 
-class PageRankError(ValueError):
+class PageRankError(LinkgraphError):
     """Bad parameters or seeds for a PageRank computation (message is one line)."""
 
 

@@ -38,6 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from crawler.errors import LinkgraphError
 from crawler.schema import EDGES_SCHEMA, PAGES_SCHEMA, TIMESTAMP
 from crawler.urls import host_of, normalize_url, registered_domain
 from graph.store import crawl_dirs, crawl_files
@@ -91,7 +92,7 @@ _REDIRECT_HOPS = 10
 _OTHER_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)
 
 
-class ResearchError(ValueError):
+class ResearchError(LinkgraphError):
     """A research query cannot run as asked (bad domain, bad SQL); the message is one line."""
 
 

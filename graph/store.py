@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pyarrow.dataset as ds
 
+from crawler.errors import LinkgraphError
 from crawler.schema import EDGES_SCHEMA, PAGES_SCHEMA
 
 __all__ = ["CrawlDirError", "crawl_files", "edges_dataset", "pages_dataset", "crawl_dirs"]
 
 
-class CrawlDirError(ValueError):
+class CrawlDirError(LinkgraphError):
     """A path given as a crawl directory is not one (message is one line)."""
 
 

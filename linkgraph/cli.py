@@ -12,6 +12,7 @@ import argparse
 import importlib
 import sys
 
+from crawler.errors import LinkgraphError, one_line
 from linkgraph import __version__
 
 # One module per command group; the order is the order in `linkgraph --help`.
@@ -24,8 +25,9 @@ COMMAND_MODULES = (
 )
 
 
-class UsageError(Exception):
-    """A problem with the user's input: printed as one line, exit status 2."""
+class UsageError(LinkgraphError):
+    """A problem with the command line itself (arguments that do not fit together); like
+    every ``LinkgraphError`` it is printed as one line, exit status 2."""
 
 
 def positive_int(text: str) -> int:
@@ -66,8 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.handler(args) or 0)
-    except UsageError as exc:
-        print(f"linkgraph {args.command}: error: {exc}", file=sys.stderr)
+    except LinkgraphError as exc:
+        print(f"linkgraph {args.command}: error: {one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

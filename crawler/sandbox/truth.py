@@ -25,10 +25,10 @@ from pathlib import Path
 import pyarrow as pa
 from protego import Protego
 
+from crawler.atomic import write_bytes_atomic, write_parquet_atomic
 from crawler.sandbox.web import SandboxWeb
 from crawler.schema import EDGES_SCHEMA, PAGES_SCHEMA
 from crawler.urls import host_of, normalize_url, registered_domain
-from crawler.writer import write_parquet_atomic
 
 __all__ = ["Truth", "crawl_truth", "write_truth", "DEFAULT_FETCHED_AT", "ROBOTS_AGENT"]
 
@@ -295,12 +295,6 @@ def _page_row(
     pages["error"].append(None)
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def write_truth(truth: Truth, out_dir: str | os.PathLike) -> Path:
     """Write ``truth`` in the crawl layout: pages/, edges/ (Parquet, zstd) and truth.json.
 
@@ -324,5 +318,5 @@ def write_truth(truth: Truth, out_dir: str | os.PathLike) -> Path:
         "features": truth.features,
     }
     text = json.dumps(meta, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    _atomic_write_bytes(out / "truth.json", text.encode("utf-8"))
+    write_bytes_atomic(text.encode("utf-8"), out / "truth.json")
     return out
