@@ -578,11 +578,11 @@ def test_a_million_page_web_is_built_quickly_and_answers_any_page_in_constant_ti
     web = SandboxWeb(pages=1_000_000, seed=3)
     assert time.perf_counter() - started < 15
     assert len(web.domains()) > 60_000
-    biggest = web._sites[0]
-    deep = web._url(biggest, biggest.pages - 1)
+    biggest = web.regular.sites[0]
+    deep = web.regular.url(biggest, biggest.pages - 1)
     started = time.perf_counter()
     for _ in range(20):
         assert web.respond("GET", deep).status == 200
         assert web.respond("GET", web.default_seeds()[0]).status == 200
     assert time.perf_counter() - started < 1.0
-    assert sum(site.pages for site in web._sites) == 1_000_000
+    assert sum(site.pages for site in web.regular.sites) == 1_000_000
