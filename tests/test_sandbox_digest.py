@@ -10,8 +10,11 @@ is read through the public API only.
 
 The digests below were computed with ``web_digest`` on the generator as it was before its
 feature sites were split into one module per site family. A digest that no longer matches
-means the served web changed: if that is intended (a new page, a new link), say so in the
-commit and pin the new digest.
+means the served web changed: if that is intended (a new family, page or link), say so in
+the commit and pin the new digests, which this prints:
+
+    python3 -c "import sys; sys.path.insert(0, 'tests'); from test_sandbox_digest import
+    PINNED, web_digest; [print(k, web_digest(*k)) for k in PINNED]"
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,7 @@ from crawler.sandbox.family import Request, SiteFamily, merge_features
 from crawler.sandbox.render import PageModel, error_page
 from crawler.urls import host_of, normalize_url, registered_domain
 
+ROOT = Path(__file__).resolve().parent.parent
 WEB_WIDE = {"seeds", "subdomains", "public_suffixes"}
 _HOSTNAME = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
@@ -50,11 +52,23 @@ def _declarations(web: SandboxWeb) -> list[tuple[str, dict[str, object]]]:
     ]
 
 
+def _findable(web: SandboxWeb) -> set[str]:
+    """The seeds, every URL a page links (a crawl that follows nofollow) or a sitemap lists."""
+    truth = crawl_truth(web, follow_nofollow=True)
+    found = set(truth.edges.column("dst_url").to_pylist()) | set(web.default_seeds())
+    for host in web.hosts():
+        sitemap = web.respond("GET", f"http://{host}/sitemap.xml")
+        if sitemap.status == 200:
+            found.update(
+                normalize_url(loc.decode())
+                for loc in re.findall(rb"<loc>([^<]+)</loc>", sitemap.body)
+            )
+    return found
+
+
 @pytest.fixture(scope="module")
-def linked(sandbox_web) -> set[str]:
-    """Every URL a page of the demo web links (a crawl that follows nofollow), and the seeds."""
-    truth = crawl_truth(sandbox_web, follow_nofollow=True)
-    return set(truth.edges.column("dst_url").to_pylist()) | set(sandbox_web.default_seeds())
+def findable(sandbox_web) -> set[str]:
+    return _findable(sandbox_web)
 
 
 def test_the_web_has_the_documented_families_in_registry_order(sandbox_web):
@@ -91,11 +105,10 @@ def test_every_feature_is_declared_by_a_family_the_regular_sites_or_the_whole_we
 
 
 @pytest.mark.parametrize("revision", [0, 1])
-def test_every_url_a_feature_names_is_linked_in_the_web_and_served(revision, linked):
+def test_every_url_a_feature_names_is_findable_in_the_web_and_served(revision, findable):
     web = SandboxWeb(pages=300, seed=1, revision=revision)
     if revision:
-        linked = set(crawl_truth(web, follow_nofollow=True).edges.column("dst_url").to_pylist())
-        linked |= set(web.default_seeds())
+        findable = _findable(web)
     hosts, domains = set(web.hosts()), set(web.domains())
     checked = 0
     web_wide = {
@@ -106,15 +119,15 @@ def test_every_url_a_feature_names_is_linked_in_the_web_and_served(revision, lin
     for name, features in [*_declarations(web), ("web", web_wide)]:
         urls, names = _named(features)
         for url in urls:
-            assert url in linked, (name, url)
+            assert url in findable, (name, url)
             assert web.page(url) is not None, (name, url)
         assert names - hosts - domains == set(), name
         checked += len(urls) + len(names)
     assert checked > 100
 
 
-def test_every_special_page_belongs_to_a_family_that_declared_it(sandbox_web, linked):
-    served = {url for url in linked if sandbox_web.page(url) is not None}
+def test_every_special_page_belongs_to_a_family_that_declared_it(sandbox_web, findable):
+    served = {url for url in findable if sandbox_web.page(url) is not None}
     for family in sandbox_web.families:
         for url in family.urls:
             served.add(url)
@@ -204,3 +217,19 @@ def test_features_several_declarers_share_are_lists_concatenated_in_order():
     assert merged == {"seeds": ["x", "y", "z"], "only_a": {"k": 1}, "only_b": 2}
     with pytest.raises(ValueError, match="'host' is declared by a and b"):
         merge_features([("a", {"host": "h1"}), ("b", {"host": "h2"})])
+
+
+def test_the_docs_list_under_each_declarer_exactly_the_features_it_declares(sandbox_web):
+    documented: dict[str, set[str]] = {}
+    section = None
+    for line in (ROOT / "docs" / "sandbox.md").read_text().splitlines():
+        if line.startswith("## "):
+            section = None
+        elif line.startswith("### "):
+            section = line[4:].split(" (", 1)[0]
+            documented[section] = set()
+        elif section is not None and line.startswith("| `"):
+            documented[section].add(line.split("`", 2)[1])
+    declared = {name: set(features) for name, features in _declarations(sandbox_web)}
+    declared["web"] = set(WEB_WIDE)
+    assert documented == declared

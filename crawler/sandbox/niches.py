@@ -2,9 +2,9 @@
 
 A niche is a topic: the names of its section pages, the words its prose and titles are made
 of, and the stems and tails its domain names are made of (``rose`` + ``garden`` gives
-``rosegarden.co.uk``). The first three are always in the web; more join from 120 regular
-sites on (``docs/sandbox.md``, "Shape"). The order is part of the web: changing it changes
-every generated page.
+``rosegarden.co.uk``). The first three are always in the web; the others join one by one,
+from 160 regular sites on (``docs/sandbox.md``, "Shape"). The order is part of the web:
+changing it changes every generated page.
 """
 
 from __future__ import annotations

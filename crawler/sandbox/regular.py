@@ -70,10 +70,11 @@ class RegularSites:
         self.niches: tuple[Niche, ...] = NICHES[: min(len(NICHES), max(3, n_sites // 40))]
         self.sites: list[Site] = []
         self._hosts: dict[str, tuple[int, str]] = {}  # host -> (site index, "main"|"blog"|"shop")
-        self._by_niche: list[list[int]] = [[] for _ in self.niches]
-        self._build(pages, n_sites)
+        by_niche: list[list[Site]] = [[] for _ in self.niches]
+        self._build(pages, n_sites, by_niche)
+        self._members: list[tuple[Site, ...]] = [tuple(members) for members in by_niche]
         self._cum: list[list[float]] = []
-        for members in self._by_niche:
+        for members in self._members:
             total, cum = 0.0, []
             for rank in range(len(members)):
                 total += 1.0 / (rank + 1) ** _ZIPF_LINK
@@ -82,7 +83,7 @@ class RegularSites:
         self._titles = lru_cache(maxsize=1 << 16)(self._make_title)
         self.plan: RevisionPlan = plan_revision(self, revision)
 
-    def _build(self, pages: int, n_sites: int) -> None:
+    def _build(self, pages: int, n_sites: int, by_niche: list[list[Site]]) -> None:
         n_niches = len(self.niches)
         extra = pages - 4 * n_sites
         weights = [1.0 / (i + 1) ** _ZIPF_SIZE for i in range(n_sites)]
@@ -131,7 +132,7 @@ class RegularSites:
                 lang={"co.uk": "en-GB", "com.au": "en-AU", "de": "de"}.get(suffix, "en"),
             )
             self.sites.append(site)
-            self._by_niche[niche_index].append(i)
+            by_niche[niche_index].append(site)
             self._hosts[site.host] = (i, "main")
             if site.blog:
                 self._hosts["blog." + domain] = (i, "blog")
@@ -139,13 +140,13 @@ class RegularSites:
                 self._hosts["shop." + domain] = (i, "shop")
 
     # -- what the feature sites read (the RegularWeb protocol) --------------------------
-    def members(self, niche: int) -> list[Site]:
+    def members(self, niche: int) -> tuple[Site, ...]:
         """The sites of niche ``niche``, most popular first."""
-        return [self.sites[i] for i in self._by_niche[niche]]
+        return self._members[niche]
 
     def hub(self, niche: int) -> Site:
         """The most popular site of niche ``niche``."""
-        return self.sites[self._by_niche[niche][0]]
+        return self._members[niche][0]
 
     def url(self, site: Site, index: int = 0) -> str:
         """Normalised URL of page ``index`` of ``site`` (0: its home page)."""
@@ -235,7 +236,7 @@ class RegularSites:
     def _zipf_site(self, rng: random.Random, niche: int) -> Site:
         cum = self._cum[niche]
         rank = bisect.bisect_left(cum, rng.random() * cum[-1])
-        return self.sites[self._by_niche[niche][min(rank, len(cum) - 1)]]
+        return self._members[niche][min(rank, len(cum) - 1)]
 
     def external(self, rng: random.Random, site: Site) -> tuple[str, str] | None:
         """A link target on another regular site: mostly in-niche, Zipf by popularity."""
