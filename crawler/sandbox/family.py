@@ -73,11 +73,11 @@ class SiteFamily(ABC):
     """A family of feature sites: its hosts, its pages and the features they carry.
 
     A subclass sets ``name`` (the family's name, as ``docs/sandbox.md`` lists it), may set
-    ``seeds``, and implements :meth:`register` and :meth:`features`. By default a host answers its
-    robots.txt (404 when registered with ``None``), a sitemap of the host's registered
-    pages, each registered URL through its handler (an unknown query string is ignored, as
-    most servers ignore it) and 404 for anything else; a family whose pages follow a
-    pattern (an endless calendar, a domain that redirects every path) overrides
+    ``seeds``, and implements :meth:`register` and :meth:`features`. By default a host
+    answers its robots.txt (404 when registered with ``None``), a sitemap of the host's
+    registered pages, each registered URL through its handler (an unknown query string is
+    ignored, as most servers ignore it) and 404 for anything else; a family whose pages
+    follow a pattern (an endless calendar, a domain that redirects every path) overrides
     :meth:`route`, and :meth:`sitemap` when its sitemap is not a list of its pages.
     """
 
