@@ -8,12 +8,36 @@ import time
 from pathlib import Path
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from crawler.sandbox import SandboxWeb, crawl_truth
 from crawler.schema import PLACEMENTS
-from crawler.urls import normalize_url, registered_domain
+from crawler.urls import normalize_url, registered_domain, resolve_href
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def served_links(url: str, body: bytes, charset: str) -> list[tuple[str, str]]:
+    """(dst_url, anchor) of every link in served HTML, as the data contract defines them."""
+    tree = LexborHTMLParser(body.decode(charset))
+    base = url
+    base_node = tree.css_first("base[href]")
+    if base_node is not None:
+        base = resolve_href(url, base_node.attributes["href"] or "") or url
+    out = []
+    for node in tree.css("a[href], area[href]"):
+        dst = resolve_href(base, node.attributes["href"] or "")
+        if dst is None:
+            continue
+        if node.tag == "area":
+            anchor = " ".join((node.attributes.get("alt") or "").split())
+        else:
+            anchor = " ".join(node.text(deep=True).split())
+            if not anchor:
+                alts = [" ".join((i.attributes.get("alt") or "").split()) for i in node.css("img")]
+                anchor = next((a for a in alts if a), "")
+        out.append((dst, anchor))
+    return out
 
 
 # -- determinism -------------------------------------------------------------------------
