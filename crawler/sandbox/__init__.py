@@ -4,7 +4,9 @@
 HTTP proxy on loopback, so a crawler reaches ``http://www.rosegarden.co.uk/...`` by setting
 ``http_proxy``; ``crawl_truth`` computes which pages and links a polite crawl from the
 default seeds finds, in the crawler's own Parquet columns. No Scrapy here: tests, benchmarks
-and the CLI use it without it. Documented in ``docs/sandbox.md``.
+and the CLI use it without it. The web's feature sites are site families, one module each
+under ``crawler.sandbox.families``, behind the interface in ``crawler.sandbox.family``.
+Documented in ``docs/sandbox.md``.
 """
 
 from crawler.sandbox.render import Link, PageModel

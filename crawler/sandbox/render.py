@@ -14,10 +14,21 @@ import hashlib
 import html
 import random
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
 
 from crawler.urls import normalize_url, resolve_href
 
-__all__ = ["Link", "PageModel", "PageBuilder", "stable_rng", "stable_int", "error_page"]
+__all__ = [
+    "Link",
+    "PageModel",
+    "PageBuilder",
+    "stable_rng",
+    "stable_int",
+    "error_page",
+    "redirect_page",
+    "plain_file",
+    "sitemap_xml",
+]
 
 
 def stable_int(*parts: object) -> int:
@@ -303,3 +314,14 @@ def plain_file(url: str, content_type: str, body: bytes, headers=()) -> PageMode
         body=body,
         robots=robots,
     )
+
+
+def sitemap_xml(urls: list[str]) -> bytes:
+    """A sitemaps.org urlset listing ``urls`` in the given order."""
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    lines += [f"<url><loc>{escape(u)}</loc></url>" for u in urls]
+    lines.append("</urlset>\n")
+    return "\n".join(lines).encode()

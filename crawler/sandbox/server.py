@@ -8,8 +8,9 @@ the server also works as a plain virtual-host web server.
 A small hand-rolled ``asyncio.Protocol`` rather than ``http.server``: it keeps connections
 alive, answers pipelined requests in order, and delays a slow page with a timer, so one
 slow answer never holds up other connections. ``CONNECT`` (https through the proxy) gets
-the connection closed at once: the sandbox is http only, and a 502 answer leaves Scrapy's
-tunnel requests hanging (``shared/MEASURED.md``).
+the connection closed at once: the sandbox is http only, and a closed connection makes an
+https link fail at once in Scrapy, where a 502 answer to ``CONNECT`` was seen to leave its
+tunnel requests hanging (``tests/test_sandbox_server.py`` checks the close).
 """
 
 from __future__ import annotations
