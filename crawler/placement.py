@@ -378,10 +378,6 @@ class Placer:
         #: Set by the caller once document order has reached the main content.
         self.passed_main = False
 
-    def is_main(self, node: LexborNode) -> bool:
-        """Is ``node`` one of the main content's elements?"""
-        return node.mem_id in self._main_ids
-
     def _chain_state(self, node: LexborNode | None) -> tuple[str | None, bool, bool]:
         """(innermost label, inside the main content, inside a sectioning element)."""
         chain = []
