@@ -7,10 +7,11 @@ destination, host, registered domain, anchor text, rel tokens and flags, kind, p
 position. ``docs/extraction.md`` explains the choices and the measured speed.
 
 It is the crawl's hot path, so it parses with lexbor (``selectolax.lexbor``, an HTML5
-parser in C: about five times faster than lxml here), selects links with one CSS query in
-document order, resolves hrefs with ada (the WHATWG URL parser, ``crawler.urls``), memoises
-what repeats (an href within a page, and across pages of one directory; the ancestors of a
-page's links), and lets the cached ``host_of``/``registered_domain`` absorb per-host work.
+parser in C: 2.7 times as fast as lxml, ``benchmarks/bench_extract.py``), selects links
+with one CSS query in document order, resolves hrefs with ada (the WHATWG URL parser,
+``crawler.urls``), memoises what repeats (an href within a page, and across pages of one
+directory; the ancestors of a page's links), and lets the cached
+``host_of``/``registered_domain`` absorb per-host work.
 Placement lives in ``crawler.placement``.
 """
 

@@ -111,8 +111,9 @@ _SHORT_NAMES: dict[str, str] = {
 }
 # Words (and tags) that mark boilerplate only outside the main content. Inside it they name
 # share bars, inline "related" and promo boxes, asides and article footers that people who
-# mark article text count as part of the article (measured on the article benchmark: with
-# them, 82% of the article's links stay ``content``; without, 92%).
+# mark article text count as part of the article (on the article benchmark, with them 82% of
+# the article's links stay ``content``, without 92%: benchmarks/bench_placement.py with and
+# without --boilerplate-words-everywhere).
 _OUTSIDE_ONLY = frozenset(
     {"share", "sharing", "related", "promo", "ad", "ads", "advert", "sponsor", "aside", "bottom"}
 )
