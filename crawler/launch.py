@@ -57,33 +57,43 @@ class CrawlStateError(LinkgraphError):
     """A ``crawl_id`` / ``JOBDIR`` / ``DATA_DIR`` combination that would damage a crawl."""
 
 
-def _claim_jobdir(jobdir: Path, crawl_id: str, crawl_dir: Path) -> None:
-    """Refuse a JOBDIR that belongs to another crawl; record the owner on first use.
+def _check_jobdir(jobdir: Path, crawl_id: str, crawl_dir: Path) -> bool:
+    """Refuse a JOBDIR that belongs to another crawl; True when it names its owner.
 
     The frontier in a JOBDIR says which URLs its crawl already stored; under another
     crawl_id (or written elsewhere) those URLs would be skipped and never stored there.
     """
     path = jobdir / JOB_FILE
+    if not path.exists():
+        return False
+    try:
+        owner = json.loads(path.read_text(encoding="utf-8"))
+        owner_id, owner_dir = owner["crawl_id"], owner["crawl_dir"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputFileError(path, f"not a linkgraph job file ({exc})") from None
+    if owner_id != crawl_id:
+        raise CrawlStateError(
+            f"JOBDIR {jobdir} belongs to crawl {owner_id!r}, not {crawl_id!r}; resume "
+            f"that crawl with -a crawl_id={owner_id}, or give this one another -s JOBDIR"
+        )
     here = str(crawl_dir.resolve())
-    if path.exists():
-        try:
-            owner = json.loads(path.read_text(encoding="utf-8"))
-            owner_id, owner_dir = owner["crawl_id"], owner["crawl_dir"]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise InputFileError(path, f"not a linkgraph job file ({exc})") from None
-        if owner_id != crawl_id:
-            raise CrawlStateError(
-                f"JOBDIR {jobdir} belongs to crawl {owner_id!r}, not {crawl_id!r}; resume "
-                f"that crawl with -a crawl_id={owner_id}, or give this one another -s JOBDIR"
-            )
-        if owner_dir != here:
-            raise CrawlStateError(
-                f"JOBDIR {jobdir} belongs to crawl {crawl_id!r} written to {owner_dir}, not "
-                f"{here}; resume it with -s DATA_DIR={Path(owner_dir).parent}"
-            )
-        return
-    jobdir.mkdir(parents=True, exist_ok=True)
-    write_json_atomic({"crawl_id": crawl_id, "crawl_dir": here}, path)
+    if owner_dir != here:
+        raise CrawlStateError(
+            f"JOBDIR {jobdir} belongs to crawl {crawl_id!r} written to {owner_dir}, not "
+            f"{here}; resume it with -s DATA_DIR={Path(owner_dir).parent}"
+        )
+    return True
+
+
+def _claim_jobdir(jobdir: Path, crawl_id: str, crawl_dir: Path) -> None:
+    """Record in a new JOBDIR which crawl it belongs to."""
+    try:
+        jobdir.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(
+            {"crawl_id": crawl_id, "crawl_dir": str(crawl_dir.resolve())}, jobdir / JOB_FILE
+        )
+    except OSError as exc:
+        raise InputFileError(jobdir, f"cannot be used as JOBDIR ({exc.strerror or exc})") from None
 
 
 def prepare(settings: Settings, spargs: dict[str, str]) -> CrawlOptions:
@@ -91,13 +101,13 @@ def prepare(settings: Settings, spargs: dict[str, str]) -> CrawlOptions:
 
     Raises ``CrawlArgError`` (a bad ``-a``), ``CrawlStateError`` (a JOBDIR of another
     crawl; a crawl_id that has data but no frontier to resume from) or ``InputFileError``
-    (an unreadable job file). Claims the JOBDIR for the crawl when it is new.
+    (an unreadable job file, a JOBDIR that cannot be written). Only when every check
+    passed does it claim a new JOBDIR for the crawl.
     """
     options = parse_options(spargs, settings)
     crawl_dir = Path(settings.get("DATA_DIR")) / options.crawl_id
     jobdir = Path(settings.get("JOBDIR")) if settings.get("JOBDIR") else None
-    if jobdir is not None:
-        _claim_jobdir(jobdir, options.crawl_id, crawl_dir)
+    owned = jobdir is not None and _check_jobdir(jobdir, options.crawl_id, crawl_dir)
     resumable = jobdir is not None and (jobdir / "frontier.sqlite").exists()
     if any((crawl_dir / "pages").glob("part-*.parquet")) and not resumable:
         # Without the frontier the queue is gone: starting again would fetch only the
@@ -106,6 +116,8 @@ def prepare(settings: Settings, spargs: dict[str, str]) -> CrawlOptions:
             f"crawl {options.crawl_id!r} already has data in {crawl_dir}; resume it with "
             "the -s JOBDIR it ran with, or choose another crawl_id"
         )
+    if jobdir is not None and not owned:
+        _claim_jobdir(jobdir, options.crawl_id, crawl_dir)
     return options
 
 

@@ -28,7 +28,6 @@ __all__ = [
     "CRAWL_JSON",
     "CrawlRecord",
     "KILLED",
-    "crawl_status",
     "read_crawl_json",
     "seeds_summary",
     "status_of",
@@ -110,7 +109,13 @@ def _read(path: Path) -> dict:
 
 def status_of(meta: dict) -> tuple[str, str | None]:
     """(status, reason) of a crawl.json, older layouts included: before runs were kept, an
-    unfinished crawl said ``"stopped (REASON)"``."""
+    unfinished crawl said ``"stopped (REASON)"``.
+
+    >>> status_of({"status": "stopped (shutdown)"})
+    ('interrupted', 'shutdown')
+    >>> status_of({"status": "interrupted", "reason": "killed"})
+    ('interrupted', 'killed')
+    """
     status = meta.get("status")
     if status in ("running", "finished"):
         return status, None
@@ -122,19 +127,13 @@ def status_of(meta: dict) -> tuple[str, str | None]:
 
 
 def read_crawl_json(crawl_dir: str | os.PathLike[str]) -> dict | None:
-    """A crawl directory's crawl.json; None when it has none ({} when it is unreadable)."""
-    path = Path(crawl_dir) / CRAWL_JSON
-    return _read(path) if path.exists() else None
+    """A crawl directory's crawl.json; None when it has none ({} when it is unreadable).
 
-
-def crawl_status(crawl_dir: str | os.PathLike[str]) -> tuple[str, str | None] | None:
-    """(status, reason) from a crawl directory's crawl.json; None when it has none.
-
-    >>> crawl_status("/nonexistent") is None
+    >>> read_crawl_json("/nonexistent") is None
     True
     """
-    meta = read_crawl_json(crawl_dir)
-    return None if meta is None else status_of(meta)
+    path = Path(crawl_dir) / CRAWL_JSON
+    return _read(path) if path.exists() else None
 
 
 def _earlier_runs(previous: dict) -> list[dict]:
@@ -220,10 +219,6 @@ class CrawlRecord:
     def finished(self) -> bool:
         """Has this run been closed (``finish``)?"""
         return self.run["status"] != "running"
-
-    @property
-    def status(self) -> str:
-        return self.run["status"]
 
     def checkpoint(self, stats: dict, pages_written: int, edges_written: int) -> None:
         """Record this run's progress (called after each committed batch)."""

@@ -250,3 +250,22 @@ def test_reusing_a_crawl_id_without_its_jobdir_is_one_line_and_exit_2(sandbox_cr
         f"scrapy crawl seeds: error: crawl 'main' already has data in {crawl_dir}; "
         "resume it with the -s JOBDIR it ran with, or choose another crawl_id"
     ]
+
+
+def test_a_refused_crawl_does_not_claim_the_new_jobdir_it_was_given(sandbox_crawl, tmp_path):
+    crawl_dir, _ = sandbox_crawl
+    job = tmp_path / "job"
+    proc = crawl_output(crawl_dir.parent, "-a", "crawl_id=main", "-s", f"JOBDIR={job}")
+    assert proc.returncode == 2
+    assert "already has data" in proc.stderr
+    assert not job.exists()
+
+
+def test_a_jobdir_that_cannot_be_a_directory_is_refused_in_one_line(tmp_path):
+    job = tmp_path / "job"
+    job.write_text("not a directory")
+    proc = crawl_output(tmp_path, "-a", "seeds=http://a.com/", "-s", f"JOBDIR={job}")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        f"scrapy crawl seeds: error: {job}: cannot be used as JOBDIR (File exists)"
+    ]
