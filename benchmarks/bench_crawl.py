@@ -98,10 +98,14 @@ def ours(proxy: str, seeds: list[str], out: Path, pages: int, extra: list[str] =
         cmd += ["-s", a]
     cmd += list(extra)
     started = time.monotonic()
-    with (out.parent / f"{out.name}.log").open("wb") as log:
-        subprocess.run(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, check=True)
+    log_path = out.parent / f"{out.name}.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.run(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     wall = time.monotonic() - started
     meta = json.loads((out / "bench" / "crawl.json").read_text())
+    # CLOSESPIDER_ITEMCOUNT ends the crawl before it finishes: exit status 1 by design.
+    if proc.returncode != 0 and meta.get("reason") != "closespider_itemcount":
+        raise SystemExit(f"the crawl failed (exit status {proc.returncode}); see {log_path}")
     stats = meta["stats"]
     edge_files = list((out / "bench" / "edges").glob("*.parquet"))
     return {

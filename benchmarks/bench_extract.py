@@ -6,6 +6,10 @@ duplicates kept, as ``parse_html`` records them), on Debian's Python 3.11 docume
 bytes and produce absolute links; ``parse_html`` also computes everything else an edge row
 needs (placement, rel flags, anchors, normalisation, registered domains, page metadata).
 
+It also times parsing alone (the HTML to a tree, nothing else), lexbor
+(``selectolax.lexbor``, what ``parse_html`` uses) against lxml (``lxml.html``, what
+LinkExtractor uses through parsel), the same pages, the same rounds.
+
 It also checks completeness: on every page, every http(s) link LinkExtractor finds
 (normalised with ``crawler.urls.normalize_url``) must be among ``parse_html``'s links, as
 multisets.
@@ -19,7 +23,7 @@ Run from the repository root::
     python3 benchmarks/bench_extract.py [--pages N] [--rounds R]
 
 Each round times both extractors on the same pages, one after the other; the best round of
-each is reported (the machine is shared: the best round is the least disturbed one).
+each is reported (on a busy machine the best round is the least disturbed one).
 ``parse_html``'s memo caches (hrefs per directory, hosts, registered domains) are emptied
 before each of its rounds, so no round profits from the one before.
 """
@@ -57,6 +61,18 @@ def run_scrapy(pages, extractor) -> int:
         response = HtmlResponse(url, body=body, headers={"Content-Type": CONTENT_TYPE})
         found += len(extractor.extract_links(response))
     return found
+
+
+def parse_lexbor(pages) -> int:
+    from selectolax.lexbor import LexborHTMLParser
+
+    return sum(LexborHTMLParser(body).root is not None for _, body in pages)
+
+
+def parse_lxml(pages) -> int:
+    import lxml.html
+
+    return sum(lxml.html.document_fromstring(body) is not None for _, body in pages)
 
 
 def cold_caches() -> None:
@@ -113,7 +129,7 @@ def main() -> int:
     run_ours(pages[:5])  # load the suffix list, as a crawler does once at start
     run_scrapy(pages[:5], extractor)
 
-    best_scrapy = best_ours = float("inf")
+    best_scrapy = best_ours = best_lxml = best_lexbor = float("inf")
     links_scrapy = links_ours = 0
     for _ in range(args.rounds):
         started = time.process_time()
@@ -122,6 +138,12 @@ def main() -> int:
         started = time.process_time()
         links_ours = run_ours(pages)
         best_ours = min(best_ours, time.process_time() - started)
+        started = time.process_time()
+        parse_lxml(pages)
+        best_lxml = min(best_lxml, time.process_time() - started)
+        started = time.process_time()
+        parse_lexbor(pages)
+        best_lexbor = min(best_lexbor, time.process_time() - started)
 
     bad_pages, missed, total = completeness(pages, extractor)
     n = len(pages)
@@ -135,6 +157,10 @@ def main() -> int:
         f"{best_ours / links_ours * 1e6:5.1f} us/link  ({links_ours / n:.0f} links/page)"
     )
     print(f"speed-up             : {best_scrapy / best_ours:.2f}x per page")
+    print(
+        f"parsing only         : lexbor {n / best_lexbor:.1f} pages/s, lxml "
+        f"{n / best_lxml:.1f} pages/s: {best_lxml / best_lexbor:.1f}x"
+    )
     print(
         f"completeness         : {total} http(s) links found by LinkExtractor; "
         f"{missed} missed by parse_html on {bad_pages} pages"

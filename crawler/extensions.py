@@ -17,6 +17,7 @@ from crawler.middlewares import crawl_delays
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,13 @@ class PoliteAutoThrottle(AutoThrottle):
             slot.delay = floor
 
 
+def live_display(settings: Settings) -> bool:
+    """Does ``LINKGRAPH_PROGRESS`` ask for the live display here? ("auto": when stderr is a
+    terminal.) The crawl commands ask too, to keep Scrapy's start-up log quiet under it."""
+    mode = settings.get("LINKGRAPH_PROGRESS", "auto")
+    return mode == "live" or (mode == "auto" and sys.stderr.isatty())
+
+
 class CrawlProgress:
     """What the crawl is doing: pages, edges, domains, queue, pages per minute, errors.
 
@@ -47,10 +55,9 @@ class CrawlProgress:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
-        mode = crawler.settings.get("LINKGRAPH_PROGRESS", "auto")
-        self.live_mode = mode == "live" or (mode == "auto" and sys.stderr.isatty())
+        self.live_mode = live_display(crawler.settings)
         # "print": plain lines straight to stderr, whatever the log level (the demo).
-        self.print_mode = mode == "print"
+        self.print_mode = crawler.settings.get("LINKGRAPH_PROGRESS") == "print"
         self.interval = crawler.settings.getfloat("LINKGRAPH_PROGRESS_INTERVAL", 10.0)
         self._history: deque[tuple[float, int]] = deque()
         self._loop: task.LoopingCall | None = None
@@ -150,6 +157,8 @@ class CrawlProgress:
         if self._live is not None:
             self._live.update(self._render())
             self._live.stop()
+            if not self._live.console.is_terminal:  # rich ends the last frame on terminals only
+                self._live.console.line()
             for handler in self._handlers:
                 handler.setStream(sys.__stderr__)
         s = self.snapshot()

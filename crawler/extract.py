@@ -7,23 +7,23 @@ destination, host, registered domain, anchor text, rel tokens and flags, kind, p
 position. ``docs/extraction.md`` explains the choices and the measured speed.
 
 It is the crawl's hot path, so it parses with lexbor (``selectolax.lexbor``, an HTML5
-parser in C: about five times faster than lxml here), selects links with one CSS query in
-document order, resolves hrefs with ada (the WHATWG URL parser, ``crawler.urls``), memoises
-what repeats (an href within a page, and across pages of one directory; the ancestors of a
-page's links), and lets the cached ``host_of``/``registered_domain`` absorb per-host work.
+parser in C: 2.7 times as fast as lxml, ``benchmarks/bench_extract.py``), selects links
+with one CSS query in document order, resolves hrefs with ada (the WHATWG URL parser,
+``crawler.urls``), memoises what repeats (an href within a page, and across pages of one
+directory; the ancestors of a page's links), and lets the cached
+``host_of``/``registered_domain`` absorb per-host work.
 Placement lives in ``crawler.placement``.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
-from w3lib.encoding import html_to_unicode
 
+from crawler.directives import BOT_NAME, decode_html, parse_robots, refresh_url_of
 from crawler.placement import Placer
 from crawler.urls import host_of, normalize_url, registered_domain, resolve_href
 
@@ -37,16 +37,6 @@ __all__ = [
     "resolve_in_directory",
 ]
 
-#: The robots meta names this crawler obeys, besides ``robots``.
-BOT_NAME = "linkgraphbot"
-
-# Robots directives that carry a value after a colon; any other "word:" prefix in an
-# X-Robots-Tag value names a user agent.
-_VALUED_DIRECTIVES = frozenset(
-    {"unavailable_after", "max-snippet", "max-image-preview", "max-video-preview"}
-)
-_ASCII_WS = " \t\n\f\r"
-_REFRESH_URL = re.compile(r"url[\t\n\f\r ]*=[\t\n\f\r ]*", re.IGNORECASE)
 _SELECT = "a[href], area[href], meta[http-equiv], [data-linkgraph-main]"
 _MAIN_MARK = "data-linkgraph-main"
 _HEAD_PARENTS = frozenset({"head", "body", "html"})
@@ -104,98 +94,8 @@ class ParsedPage:
     links: list[Link]
 
 
-def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Decode an HTML body as a browser would pick its encoding.
-
-    The charset of the ``Content-Type`` header wins, else a byte-order mark, else a
-    ``<meta charset>`` / ``http-equiv`` declaration, else UTF-8; undecodable bytes become
-    U+FFFD rather than failing, because a crawler must read broken pages too.
-    (``w3lib.encoding.html_to_unicode``, which Scrapy uses for the same job.)
-
-    >>> decode_html(b"caf\\xe9", "text/html; charset=ISO-8859-1")
-    'café'
-    """
-    _, text = html_to_unicode(content_type, body)
-    return text
-
-
 def _collapse(text: str) -> str:
     return " ".join(text.split())
-
-
-def _directives(value: str) -> list[str]:
-    return [d for d in (_collapse(part).lower() for part in value.split(",")) if d]
-
-
-def parse_robots(meta: list[str], x_robots_tag: str | None) -> list[str]:
-    """Merge robots directives: ``<meta>`` contents first, then the X-Robots-Tag header.
-
-    Directives are lower-cased and kept once each, in order. In the header, a value prefixed
-    with a user agent (``googlebot: noindex``) applies to that agent only, and to the
-    directives after it in the same line, as Google documents; only unprefixed ones and those
-    for ``linkgraphbot`` are kept. Several header lines may be passed joined by newlines.
-
-    >>> parse_robots(["NoIndex"], "googlebot: nofollow\\nnoarchive, linkgraphbot: none")
-    ['noindex', 'noarchive', 'none']
-    """
-    found: list[str] = []
-    for content in meta:
-        found.extend(_directives(content))
-    if x_robots_tag:
-        for line in x_robots_tag.splitlines():
-            agent: str | None = None
-            for directive in _directives(line):
-                name, colon, rest = directive.partition(":")
-                name = name.strip()
-                if colon and name not in _VALUED_DIRECTIVES:
-                    agent = name
-                    directive = rest.strip()
-                    if not directive:
-                        continue
-                if agent is None or agent == BOT_NAME:
-                    found.append(directive)
-    return list(dict.fromkeys(found))
-
-
-def refresh_url_of(content: str) -> tuple[bool, str | None]:
-    """Parse a meta refresh ``content`` as the HTML Standard's declarative refresh does.
-
-    Returns ``(valid, url)``: ``valid`` is False when the content does not start with a
-    time (browsers then ignore the element); ``url`` is the raw URL text, ``None`` when the
-    refresh only reloads the page.
-
-    >>> refresh_url_of("5; URL='/next'")
-    (True, '/next')
-    >>> refresh_url_of("10")
-    (True, None)
-    """
-    rest = content.lstrip(_ASCII_WS)
-    at = 0
-    while at < len(rest) and rest[at].isdigit() and rest[at].isascii():
-        at += 1
-    if at == 0 and not rest.startswith("."):
-        return False, None
-    while at < len(rest) and (rest[at] == "." or (rest[at].isdigit() and rest[at].isascii())):
-        at += 1
-    rest = rest[at:]
-    if not rest:
-        return True, None
-    if rest[0] not in _ASCII_WS + ";,":
-        return False, None
-    rest = rest.lstrip(_ASCII_WS)
-    if rest[:1] in (";", ","):
-        rest = rest[1:].lstrip(_ASCII_WS)
-    if not rest:
-        return True, None
-    match = _REFRESH_URL.match(rest)
-    if match:
-        rest = rest[match.end() :]
-    if rest[:1] in ("'", '"'):
-        quote, rest = rest[0], rest[1:]
-        end = rest.find(quote)
-        if end >= 0:
-            rest = rest[:end]
-    return True, rest
 
 
 def _rel_tokens(rel: str) -> str:

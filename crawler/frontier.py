@@ -6,11 +6,13 @@ pickled disk queues whose head and tail pointers are written only on a clean shu
 crawl killed with SIGKILL cannot resume; and their state is private to one process. Here
 the three pieces of crawl state that must survive a kill and, later, be shared between
 machines live behind one small interface (``Frontier``): ``add`` (the seen set and the
-queue), ``pop``, ``take_budget``, ``mark_done``. Today's store is SQLite, in ``JOBDIR``
-when given (resumable) or in a temporary directory (still disk-backed, so memory does not
-grow with the frontier); a Redis store can implement the same methods.
+queue), ``is_seen``, ``pop``, ``mark``, ``take_budget``, ``reconcile``, ``commit``,
+``pending``, ``domains``, ``close``. Today's store is SQLite, in ``JOBDIR`` when given
+(resumable) or in a temporary directory (still disk-backed, so memory does not grow with
+the frontier); a Redis store implements the same methods and must pass the same contract
+suite (``tests/test_frontier_contract.py``).
 
-Durability rule (``docs/crawling.md``, "Stopping and resuming"): the Parquet files are the
+Durability rule (``docs/architecture.md``, "Stopping and resuming"): the Parquet files are the
 truth about which pages were stored. The writer commits the frontier *before* it renames a
 batch into place, so the outlinks of every stored page are in the committed frontier; on
 resume, URLs taken but not stored go back to the queue, stored URLs are marked done, and
@@ -70,7 +72,7 @@ class Frontier:
         self._db.commit()
         self._ready: deque[tuple[str, int, str]] = deque()
         self._budgets: dict[str, int] = {}
-        self._pending = 0
+        self._pending = self._count(QUEUED)
 
     @classmethod
     def for_crawler(cls, crawler: Crawler) -> Frontier:
@@ -95,10 +97,14 @@ class Frontier:
             ((url, DONE) for url in stored_urls),
         )
         db.commit()
+        # Handed out of the store but not yet to the crawl: queued again just above.
+        self._ready.clear()
         self._budgets = dict(stored_per_domain)
-        self._pending = db.execute(
-            "SELECT COUNT(*) FROM frontier WHERE state = ?", (QUEUED,)
-        ).fetchone()[0]
+        self._pending = self._count(QUEUED)
+
+    def _count(self, state: int) -> int:
+        query = "SELECT COUNT(*) FROM frontier WHERE state = ?"
+        return self._db.execute(query, (state,)).fetchone()[0]
 
     # -- the queue and the seen set ----------------------------------------------------
     def add(self, url: str, depth: int, kind: str = "link") -> bool:
@@ -112,6 +118,7 @@ class Frontier:
         return False
 
     def is_seen(self, url: str) -> bool:
+        """Was ``url`` ever added (or stored), whatever its state?"""
         return (
             self._db.execute("SELECT 1 FROM frontier WHERE url = ?", (url,)).fetchone() is not None
         )
@@ -138,10 +145,9 @@ class Frontier:
         """URLs queued and not yet handed out."""
         return self._pending
 
-    def seen_count(self) -> int:
-        return self._db.execute("SELECT COUNT(*) FROM frontier").fetchone()[0]
-
     def mark(self, urls: Iterable[str], state: int) -> None:
+        """Set the state of URLs handed out: ``DONE`` (stored) or ``DROPPED`` (robots.txt or
+        the budget said no). Neither is ever handed out again."""
         self._db.executemany(
             "UPDATE frontier SET state = ? WHERE url = ?", ((state, u) for u in urls)
         )
@@ -162,10 +168,18 @@ class Frontier:
 
     # -- durability ----------------------------------------------------------------------
     def commit(self) -> None:
+        """Make every change so far survive a kill (the writer calls it before each batch)."""
         self._db.commit()
 
     def close(self) -> None:
+        """Commit and let go of the store; a frontier opened on it again resumes it."""
         if self._db is not None:
+            # Taken from the store in a batch but never handed out: still queued.
+            self._db.executemany(
+                "UPDATE frontier SET state = ? WHERE url = ? AND state = ?",
+                ((QUEUED, url, TAKEN) for url, _, _ in self._ready),
+            )
+            self._ready.clear()
             self._db.commit()
             self._db.close()
             self._db = None

@@ -74,7 +74,8 @@ def _count(name: str, value: str | int, minimum: int) -> int:
 
 def read_seeds(arg: str | None, default_file: str) -> tuple[list[str], str, list[str]]:
     """Seeds from a file (one URL a line, blank lines and ``#`` comments ignored) or a
-    comma-separated list. Returns (normalised unique seeds in order, source, problems).
+    comma-separated list. Returns (normalised unique seeds in order, source, problems):
+    the source is the file's path as given, or ``"arguments"`` for a list.
 
     A line that is not an http(s) URL is reported with its line number and skipped; no
     valid seed at all raises ``CrawlArgError``.
@@ -85,6 +86,7 @@ def read_seeds(arg: str | None, default_file: str) -> tuple[list[str], str, list
     if arg and not path.is_file() and ("://" in arg or "," in arg):
         entries = [(f"item {i}", part) for i, part in enumerate(arg.split(","), 1)]
         where = "seeds"
+        source = "arguments"
     else:
         if not path.is_file():
             raise CrawlArgError(f"seeds file {source!r} not found (give -a seeds=FILE_OR_URLS)")

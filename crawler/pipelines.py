@@ -1,23 +1,24 @@
 """Item pipeline: write ``PageRecord`` items to the crawl's Parquet datasets and crawl.json.
 
-Thin Scrapy wrapper over ``crawler.writer.CrawlWriter`` (batched, atomic writes); it commits
-the frontier before each batch lands, which is what makes kill-and-resume exact
-(``crawler/frontier.py``).
+Thin Scrapy wrapper over ``crawler.writer.CrawlWriter`` (batched, atomic writes) and
+``crawler.record.CrawlRecord`` (crawl.json across runs). It commits the frontier before
+each batch lands, which is what makes kill-and-resume exact (``crawler/frontier.py``), and
+records the run's progress in crawl.json after each batch, so even a killed run leaves
+its figures behind.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from scrapy import signals
+from scrapy.utils.reactor import is_reactor_installed
 
-from crawler.atomic import write_json_atomic
 from crawler.frontier import DONE, Frontier
 from crawler.items import PageRecord
-from crawler.writer import CrawlWriter
+from crawler.record import KILLED, CrawlRecord, seeds_summary
+from crawler.writer import CrawlWriter, stored_counts
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -39,13 +40,17 @@ _SETTINGS_RECORDED = (
     "DATA_DIR",
     "JOBDIR",
 )
+# Options that are not arguments of the run as such: crawl.json summarises the seeds.
+_NOT_ARGUMENTS = ("seeds", "skipped_seed_lines")
 
 
 class ParquetPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.writer: CrawlWriter | None = None
-        self.meta: dict = {}
+        self.record: CrawlRecord | None = None
+        self.frontier: Frontier | None = None
+        self._shutdown_trigger = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ParquetPipeline:
@@ -57,37 +62,37 @@ class ParquetPipeline:
     def open_spider(self) -> None:
         spider = self.crawler.spider
         settings = self.crawler.settings
-        frontier = Frontier.for_crawler(self.crawler)
+        options = spider.options
+        self.frontier = Frontier.for_crawler(self.crawler)
+        # The spider tidied the directory when the frontier opened (before this).
+        pages, edges = stored_counts(spider.output_dir)
         self.writer = CrawlWriter(
             spider.output_dir,
-            spider.options.crawl_id,
+            options.crawl_id,
             batch_edges=settings.getint("LINKGRAPH_BATCH_EDGES"),
             batch_pages=settings.getint("LINKGRAPH_BATCH_PAGES"),
             flush_seconds=settings.getfloat("LINKGRAPH_FLUSH_SECONDS"),
-            before_write=frontier.commit,
-            after_write=lambda urls: frontier.mark(urls, DONE),
+            before_write=self.frontier.commit,
+            after_write=self._batch_written,
         )
-        path = spider.output_dir / "crawl.json"
-        previous = {}
-        if path.exists():
-            try:
-                previous = json.loads(path.read_text())
-            except ValueError:
-                previous = {}
-        now = datetime.now(UTC).isoformat()
-        self.meta = {
-            "crawl_id": spider.options.crawl_id,
-            "status": "running",
-            "arguments": {k: v for k, v in spider.options.as_dict().items() if k != "seeds"},
-            "seeds": spider.options.seeds,
-            "settings": {name: settings.get(name) for name in _SETTINGS_RECORDED},
-            "started_at": previous.get("started_at", now),
-            "resumed_at": previous.get("resumed_at", [])
-            + ([now] if previous and previous.get("status") != "finished" else []),
-            "finished_at": None,
-            "stats": {},
-        }
-        write_json_atomic(self.meta, path)
+        self.record = CrawlRecord(
+            spider.output_dir,
+            crawl_id=options.crawl_id,
+            arguments={k: v for k, v in options.as_dict().items() if k not in _NOT_ARGUMENTS},
+            seeds=seeds_summary(options.seeds, options.seeds_source, options.skipped_seed_lines),
+            settings={name: settings.get(name) for name in _SETTINGS_RECORDED},
+            resume_command=settings.get("LINKGRAPH_RESUME_COMMAND"),
+            stored_pages=pages,
+            stored_edges=edges,
+        )
+        if is_reactor_installed():
+            from twisted.internet import reactor
+
+            # A forced shutdown (a second Ctrl-C) stops the reactor before spider_closed
+            # is sent: crawl.json must not stay "running" for a run that is over.
+            self._shutdown_trigger = reactor.addSystemEventTrigger(
+                "during", "shutdown", self._reactor_stopping
+            )
 
     def process_item(self, item):
         if isinstance(item, PageRecord):
@@ -102,17 +107,35 @@ class ParquetPipeline:
     def close_spider(self) -> None:
         self.writer.close()
 
-    def spider_closed(self, spider, reason: str) -> None:
-        if self.writer is None:
-            return
+    def _stats(self) -> dict:
+        # Crawl-delays are per-host settings, not counters.
         stats = self.crawler.stats.get_stats()
-        self.meta.update(
-            status="finished" if reason == "finished" else f"stopped ({reason})",
-            finished_at=datetime.now(UTC).isoformat(),
-            stats={k: v for k, v in stats.items() if not k.startswith("linkgraph/crawl_delay")},
-            output={
-                "pages_written_this_run": self.writer.pages_written,
-                "edges_written_this_run": self.writer.edges_written,
-            },
+        return {k: v for k, v in stats.items() if not k.startswith("linkgraph/crawl_delay")}
+
+    def _batch_written(self, urls: list[str]) -> None:
+        self.frontier.mark(urls, DONE)
+        self.record.checkpoint(self._stats(), self.writer.pages_written, self.writer.edges_written)
+
+    def _finish(self, reason: str) -> None:
+        self.record.finish(
+            reason, self._stats(), self.writer.pages_written, self.writer.edges_written
         )
-        write_json_atomic(self.meta, spider.output_dir / "crawl.json")
+
+    def spider_closed(self, spider, reason: str) -> None:
+        if self.record is None:
+            return
+        self._finish(reason)
+        if self._shutdown_trigger is not None:
+            from twisted.internet import reactor
+
+            reactor.removeSystemEventTrigger(self._shutdown_trigger)
+            self._shutdown_trigger = None
+
+    def _reactor_stopping(self) -> None:
+        if not self.record.finished:
+            logger.warning(
+                "Crawl %s stopped before it could close: interrupted (%s)",
+                self.record.meta["crawl_id"],
+                KILLED,
+            )
+            self._finish(KILLED)

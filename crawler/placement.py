@@ -5,14 +5,8 @@ boilerplate repeated on every page. Labelling by ancestor tags alone (``nav``, `
 ``footer``, ``aside``) misses most of it on the real web, where menus are plain ``div``s, so
 this module works in two steps, the way boilerplate detectors do:
 
-1. **Find the main content from its text.** Paragraph-like elements with enough text score
-   their parent and grandparent (more text and more commas, more score), class and id names
-   that read as content or as boilerplate move a candidate up or down, and a candidate's score
-   is scaled by one minus its link density. This is the scoring of Arc90's Readability (as in
-   Mozilla's ``Readability.js``), itself a descendant of the text-density view of Kohlschütter
-   et al., "Boilerplate Detection using Shallow Text Features" (WSDM 2010): running text is
-   content, short link-dense blocks are not. Siblings of the best candidate that score nearly
-   as well join it (an article split over several ``div``s).
+1. **Find the main content from its text** (``crawler.maincontent``: Readability's
+   scoring, in the text-density tradition of Kohlschütter et al., WSDM 2010).
 2. **Label each link from its ancestors**: tags (``nav``, ``header``, ``footer``, ``aside``),
    ARIA roles, and class/id names (``menu``, ``breadcrumb``, ``widget``, ``related``,
    ``comment``, ``signature``...). The innermost labelled block wins. Above the main content
@@ -39,50 +33,9 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from crawler.maincontent import NON_WORD, find_main_content, text_length
+
 __all__ = ["Placer", "find_main_content", "name_label"]
-
-# Paragraph-like elements whose text scores their ancestors (Readability's tags to score).
-_SCORED = "p, pre, td, blockquote, div, section, article, main"
-# Blocks holding text directly (no <p>): the text counts as a paragraph of the block itself,
-# as Readability turns such text into paragraphs before scoring.
-_BARE_TEXT = frozenset({"div", "section", "article", "main"})
-_MIN_PARAGRAPH = 25  # characters; shorter blocks are captions, buttons, menu items
-_TOP_CANDIDATES = 5
-
-# Readability's initial score of a candidate by its tag.
-_TAG_SCORE = {
-    "div": 5,
-    "article": 5,
-    "main": 5,
-    "section": 3,
-    "pre": 3,
-    "td": 3,
-    "blockquote": 3,
-    "address": -3,
-    "ol": -3,
-    "ul": -3,
-    "dl": -3,
-    "dd": -3,
-    "dt": -3,
-    "li": -3,
-    "form": -3,
-    "h1": -5,
-    "h2": -5,
-    "h3": -5,
-    "h4": -5,
-    "h5": -5,
-    "h6": -5,
-    "th": -5,
-}
-
-_POSITIVE_NAME = re.compile(
-    r"article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|prose"
-)
-_NEGATIVE_NAME = re.compile(
-    r"hidden|banner|combx|comment|com-|contact|foot|footer|footnote|gdpr|masthead|media|meta|"
-    r"outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|"
-    r"tool|widget|menu|nav|breadcrumb|teaser|recirc|newsletter|subscribe"
-)
 
 # Class/id vocabulary. Long, unambiguous words match anywhere in a name ("sidebar-left",
 # "site-footer", "mainmenu"); short ones only as a whole word between separators or case
@@ -111,8 +64,9 @@ _SHORT_NAMES: dict[str, str] = {
 }
 # Words (and tags) that mark boilerplate only outside the main content. Inside it they name
 # share bars, inline "related" and promo boxes, asides and article footers that people who
-# mark article text count as part of the article (measured on the article benchmark: with
-# them, 82% of the article's links stay ``content``; without, 92%).
+# mark article text count as part of the article (on the article benchmark, with them 82% of
+# the article's links stay ``content``, without 92%: benchmarks/bench_placement.py with and
+# without --boilerplate-words-everywhere).
 _OUTSIDE_ONLY = frozenset(
     {"share", "sharing", "related", "promo", "ad", "ads", "advert", "sponsor", "aside", "bottom"}
 )
@@ -139,8 +93,6 @@ _ROLE_LABEL = {
 _SECTIONING = frozenset({"article", "aside", "main", "nav", "section"})
 # Layout wrappers whose names describe the whole page, not one block.
 _UNLABELLED_TAGS = frozenset({"html", "body", "head"})
-_OUTSIDE_BODY = frozenset({"html", "head"})
-_NON_WORD = re.compile(r"\W+")
 # Containers whose link density decides an otherwise unlabelled link outside the content.
 _BLOCKS = frozenset({"ul", "ol", "dl", "table", "p", "div", "section", "form", "center"})
 _DENSE = 0.5
@@ -198,149 +150,14 @@ def _label_of(
     return by_name, source
 
 
-def _text_length(node: LexborNode) -> int:
-    return len(node.text(deep=True))
-
-
-def _link_density(node: LexborNode, text_length: int, texts: dict[int, str]) -> float:
-    """Share of ``node``'s text inside links; ``texts`` memoises each link's text, since
-    nested candidates share their links (and the extractor reuses them as anchors)."""
-    if not text_length:
-        return 1.0
-    link_text = 0
-    for anchor in node.css("a"):
-        key = anchor.mem_id
-        text = texts.get(key)
-        if text is None:
-            text = texts[key] = anchor.text(deep=True)
-        link_text += len(text)
-    return min(link_text / text_length, 1.0)
-
-
 def _word_link_density(block: LexborNode) -> float:
     """Share of ``block``'s letters and digits inside links (separators between the links
     of a menu, ``Home | About``, are not text)."""
-    total = len(_NON_WORD.sub("", block.text(deep=True)))
+    total = len(NON_WORD.sub("", block.text(deep=True)))
     if not total:
         return 1.0
-    inside = sum(len(_NON_WORD.sub("", a.text(deep=True))) for a in block.css("a"))
+    inside = sum(len(NON_WORD.sub("", a.text(deep=True))) for a in block.css("a"))
     return min(inside / total, 1.0)
-
-
-def _name_weight(node: LexborNode) -> int:
-    """Readability's class weight of a candidate: +25 for content names, -25 for boilerplate
-    names (per attribute), +25 for ``<article>``, ``<main>`` and ``role=main``."""
-    attrs = node.attributes
-    return _weight_of(node.tag, attrs.get("class"), attrs.get("id"), attrs.get("role"))
-
-
-@lru_cache(maxsize=16384)
-def _weight_of(tag: str, class_: str | None, id_: str | None, role: str | None) -> int:
-    weight = 0
-    for name in (class_, id_):
-        if name:
-            lowered = name.lower()
-            if _NEGATIVE_NAME.search(lowered):
-                weight -= 25
-            if _POSITIVE_NAME.search(lowered):
-                weight += 25
-    if tag in ("article", "main") or role == "main":
-        weight += 25
-    return weight
-
-
-def _landmark(tree: LexborHTMLParser) -> list[LexborNode]:
-    """Without running text, the page's own word for its main content: ``<main>`` or
-    ``role=main``, else its only ``<article>``."""
-    node = tree.css_first("main, [role=main]")
-    if node is not None:
-        return [node]
-    articles = tree.css("article")
-    return articles if len(articles) == 1 else []
-
-
-def find_main_content(
-    tree: LexborHTMLParser, anchor_texts: dict[int, str] | None = None
-) -> list[LexborNode]:
-    """The elements holding the page's main content, in document order (empty: none found).
-
-    Readability's candidate scoring (see the module docstring): each paragraph-like element
-    (``p``, ``pre``, ``td``, ``blockquote``) with at least 25 characters of text adds
-    ``1 + commas + min(length // 100, 3)`` to its parent, half of that to its grandparent
-    and a sixth to the next ancestor; text written straight into a ``div``/``section``/
-    ``article``/``main`` counts as a paragraph of that block. Candidates start from a score
-    by tag and by class/id name; the best of the top five is chosen after scaling by
-    ``1 - link density``. While an ancestor scores higher (an article split into several
-    blocks under it) it is taken instead; siblings of the chosen element that score at
-    least a fifth as well (and at least 10) join it. ``<body>`` is the main content only
-    when the paragraphs sit right in it.
-    A page without such text falls back to its ``<main>`` / ``role=main`` landmark, or its
-    only ``<article>``; without those it has no main content.
-
-    ``anchor_texts`` (``mem_id`` -> text) receives the text of the links read on the way.
-    """
-    scores: dict[int, list] = {}  # mem_id -> [score, node]
-    for para in tree.css(_SCORED):
-        if para.tag in _BARE_TEXT:
-            # Only letters and digits count here: separators between links are not prose.
-            text = para.text(deep=False)
-            length = len(_NON_WORD.sub("", text))
-            node = para
-        else:
-            text = para.text(deep=True)
-            length = len(text.strip())
-            node = para.parent
-        if length < _MIN_PARAGRAPH:
-            continue
-        points = 1 + text.count(",") + min(length // 100, 3)
-        for divider in (1.0, 2.0, 6.0):
-            if node is None or node.tag in _OUTSIDE_BODY or not node.is_element_node:
-                break
-            key = node.mem_id
-            entry = scores.get(key)
-            if entry is None:
-                entry = scores[key] = [_TAG_SCORE.get(node.tag, 0) + _name_weight(node), node]
-            entry[0] += points / divider
-            node = node.parent
-    if not scores:
-        return _landmark(tree)
-    ranked = sorted(scores.values(), key=lambda entry: entry[0], reverse=True)
-    if anchor_texts is None:
-        anchor_texts = {}
-    best_score = None
-    best: LexborNode | None = None
-    for raw, node in ranked[:_TOP_CANDIDATES]:
-        score = raw * (1.0 - _link_density(node, _text_length(node), anchor_texts))
-        if best_score is None or score > best_score:
-            best_score, best = score, node
-    if best is None or best_score is None or best_score <= 0:
-        return _landmark(tree)
-    # Climb while the parent scores better: Readability's "parent of the top candidate".
-    parent = best.parent
-    last = scores[best.mem_id][0]
-    while parent is not None and parent.tag not in _UNLABELLED_TAGS:
-        entry = scores.get(parent.mem_id)
-        if entry is None:
-            break
-        if entry[0] < last / 3:
-            break
-        if entry[0] > last:
-            best = parent
-            last = entry[0]
-        parent = parent.parent
-    threshold = max(10.0, scores[best.mem_id][0] * 0.2)
-    parent = best.parent
-    if parent is None or parent.tag in _OUTSIDE_BODY:
-        return [best]
-    chosen = []
-    for sibling in parent.iter():
-        if sibling.mem_id == best.mem_id:
-            chosen.append(sibling)
-            continue
-        entry = scores.get(sibling.mem_id)
-        if entry is not None and entry[0] >= threshold:
-            chosen.append(sibling)
-    return chosen
 
 
 class Placer:
@@ -377,10 +194,6 @@ class Placer:
         self._bars: dict[int, bool] = {}
         #: Set by the caller once document order has reached the main content.
         self.passed_main = False
-
-    def is_main(self, node: LexborNode) -> bool:
-        """Is ``node`` one of the main content's elements?"""
-        return node.mem_id in self._main_ids
 
     def _chain_state(self, node: LexborNode | None) -> tuple[str | None, bool, bool]:
         """(innermost label, inside the main content, inside a sectioning element)."""
@@ -435,8 +248,8 @@ class Placer:
         if label == "header" and source != "role" and (source == "name" or in_section):
             return True
         if self._main_text < 0:
-            self._main_text = sum(_text_length(node) for node in self.main)
-        return _text_length(element) * 2 > self._main_text
+            self._main_text = sum(text_length(node) for node in self.main)
+        return text_length(element) * 2 > self._main_text
 
     def _block(self, parent: LexborNode | None) -> LexborNode | None:
         """The nearest block element at or above ``parent`` (memoised per parent)."""

@@ -13,10 +13,14 @@ NEWSPIDER_MODULE = "crawler.spiders"
 COMMANDS_MODULE = "crawler.commands"
 
 # --- Where output goes -------------------------------------------------------------------
-#: Crawls are written to DATA_DIR/<crawl_id>/{pages,edges}/*.parquet and crawl.json.
+#: Crawls are written to DATA_DIR/<crawl_id>/{pages,edges}/*.parquet and crawl.json. A
+#: relative path is relative to the current directory (where the command runs).
 DATA_DIR = "data/crawls"
-#: Seeds file used when `-a seeds=` is not given.
+#: Seeds file used when `-a seeds=` is not given (relative to the current directory too).
 LINKGRAPH_DEFAULT_SEEDS = "data/seeds.txt"
+#: Set by the crawl commands when there is a JOBDIR: the command line that resumes the
+#: crawl, recorded in crawl.json ("resume_command") and printed when a crawl is interrupted.
+LINKGRAPH_RESUME_COMMAND = None
 
 # --- What is fetched (docs/crawling.md) ---------------------------------------------------
 #: Fetches per registered domain, whatever their status (robots.txt aside).
@@ -67,7 +71,10 @@ HTTPERROR_ALLOW_ALL = True
 REDIRECT_ENABLED = False
 METAREFRESH_ENABLED = False
 COOKIES_ENABLED = False
+# No control ports on the crawling machine: Scrapy's telnet console and its remote-control
+# HTTP server (Scrapy 2.19+) would each listen on one.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 SCHEDULER = "crawler.frontier.FrontierScheduler"
 
@@ -92,6 +99,5 @@ EXTENSIONS = {
 }
 
 LOG_LEVEL = "INFO"
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"

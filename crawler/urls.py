@@ -28,7 +28,6 @@ __all__ = [
     "resolve_href",
     "host_of",
     "registered_domain",
-    "is_http_url",
 ]
 
 # The WHATWG "ASCII whitespace" (plus the C0 controls browsers strip from both ends).
@@ -90,11 +89,6 @@ def normalize_url(url: str) -> str | None:
     except ValueError:
         return None
     return _finish(parsed)
-
-
-def is_http_url(url: str) -> bool:
-    """True for an absolute http(s) URL that parses."""
-    return normalize_url(url) is not None
 
 
 @lru_cache(maxsize=1 << 16)

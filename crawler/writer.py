@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from crawler.atomic import write_parquet_atomic
 from crawler.schema import EDGES_SCHEMA, PAGES_SCHEMA
 
-__all__ = ["CrawlWriter", "stored_pages"]
+__all__ = ["CrawlWriter", "stored_counts", "stored_pages"]
 
 _PART = re.compile(r"^part-(\d{6,})\.parquet$")
 _PAGE_FIELDS = [f.name for f in PAGES_SCHEMA]
@@ -81,6 +81,19 @@ def stored_pages(out_dir: Path) -> tuple[list[str], Counter]:
     return urls, per_domain
 
 
+def stored_counts(out_dir: Path) -> tuple[int, int]:
+    """(pages, edges) stored in a crawl directory's committed batches, from the Parquet
+    footers only; an edges part without its pages part is not counted (it is not stored)."""
+    pages = _parts(out_dir / "pages")
+    n_pages = sum(pq.read_metadata(path).num_rows for path in pages.values())
+    n_edges = sum(
+        pq.read_metadata(path).num_rows
+        for number, path in _parts(out_dir / "edges").items()
+        if number in pages
+    )
+    return n_pages, n_edges
+
+
 class CrawlWriter:
     """Gather pages and their links; write them in batches, atomically.
 
@@ -113,7 +126,6 @@ class CrawlWriter:
         self._last_write = time.monotonic()
         self.pages_written = 0
         self.edges_written = 0
-        self.bytes_written = 0
         self._reset()
 
     def _reset(self) -> None:
@@ -200,7 +212,6 @@ class CrawlWriter:
         self._next_part += 1
         if edges.num_rows:
             write_parquet_atomic(edges, self.out_dir / "edges" / name)
-            self.bytes_written += (self.out_dir / "edges" / name).stat().st_size
         write_parquet_atomic(pages, self.out_dir / "pages" / name)
         self.pages_written += pages.num_rows
         self.edges_written += edges.num_rows

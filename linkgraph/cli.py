@@ -19,6 +19,7 @@ from linkgraph import __version__
 COMMAND_MODULES = (
     "linkgraph.commands.demo",
     "linkgraph.commands.sandbox",
+    "linkgraph.commands.crawl",
     "linkgraph.commands.rank",
     "linkgraph.commands.research",
     "linkgraph.commands.report",

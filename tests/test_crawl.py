@@ -1,12 +1,14 @@
 """`scrapy crawl seeds` against the sandbox web's ground truth: what a polite bot fetches,
-every link with its context, and how it treats the server."""
+every link with its context, and how it treats the server. Arguments and seeds:
+``tests/test_crawl_args.py``; stopping, killing and resuming: ``tests/test_crawl_resume.py``."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from urllib.parse import urlsplit
 
 import duckdb
@@ -17,11 +19,10 @@ from protego import Protego
 
 from crawler.sandbox import SandboxWeb, crawl_truth
 from crawler.schema import EDGES_SCHEMA, PAGES_SCHEMA
-from tests.fixtures_crawl import REPO, crawl_command, read_crawl, run_crawl
+from tests.fixtures_crawl import REPO, edge_keys, read_crawl, run_crawl, uncapped_urls
 
 pytestmark = pytest.mark.slow
 
-EDGE_COLUMNS = [f.name for f in EDGES_SCHEMA if f.name not in ("crawl_id", "fetched_at")]
 PAGE_COLUMNS = [
     "status",
     "content_type",
@@ -37,24 +38,11 @@ PAGE_COLUMNS = [
 ]
 
 
-def _edge_keys(table, urls=None):
-    rows = table.select(EDGE_COLUMNS).to_pylist()
-    return Counter(
-        tuple(r[c] for c in EDGE_COLUMNS) for r in rows if urls is None or r["src_url"] in urls
-    )
-
-
-def _uncapped(table, capped):
-    return {
-        r["url"] for r in table.select(["url", "domain"]).to_pylist() if r["domain"] not in capped
-    }
-
-
 def test_crawl_fetches_exactly_the_pages_the_truth_reaches(sandbox_crawl, sandbox_truth):
     crawl_dir, _ = sandbox_crawl
     pages, _ = read_crawl(crawl_dir)
     capped = sandbox_truth.capped_domains
-    assert _uncapped(pages, capped) == _uncapped(sandbox_truth.pages, capped)
+    assert uncapped_urls(pages, capped) == uncapped_urls(sandbox_truth.pages, capped)
     for domain in capped:
         fetched = sum(1 for d in pages.column("domain").to_pylist() if d == domain)
         assert fetched == 1000 or fetched == sum(
@@ -86,8 +74,8 @@ def test_crawl_records_every_link_with_the_truths_flags_kinds_anchors_and_placem
     crawl_dir, _ = sandbox_crawl
     pages, edges = read_crawl(crawl_dir)
     fetched = set(pages.column("url").to_pylist())
-    crawl_edges = _edge_keys(edges)
-    truth_edges = _edge_keys(sandbox_truth.edges, fetched)
+    crawl_edges = edge_keys(edges)
+    truth_edges = edge_keys(sandbox_truth.edges, fetched)
     assert crawl_edges - truth_edges == Counter()
     assert truth_edges - crawl_edges == Counter()
     # Every kind of link the contract names occurs, with its flags.
@@ -179,15 +167,35 @@ def test_datasets_read_in_pyarrow_duckdb_and_pandas(sandbox_crawl):
 def test_crawl_json_records_arguments_seeds_times_and_stats(sandbox_crawl, sandbox_web):
     crawl_dir, _ = sandbox_crawl
     meta = json.loads((crawl_dir / "crawl.json").read_text())
-    assert meta["status"] == "finished"
-    assert meta["crawl_id"] == "main"
-    assert meta["seeds"] == sandbox_web.default_seeds()
+    assert (meta["crawl_id"], meta["status"], meta["reason"]) == ("main", "finished", None)
+    seeds = sandbox_web.default_seeds()
+    assert meta["seeds"] == {
+        "count": len(seeds),
+        "sha256": hashlib.sha256("".join(f"{u}\n" for u in seeds).encode()).hexdigest(),
+        "source": "data/seeds.txt",
+        "skipped": 0,
+        "skipped_examples": [],
+    }
     assert meta["arguments"]["max_pages_per_domain"] == 1000
     assert meta["arguments"]["max_depth"] == 10
     assert meta["started_at"] < meta["finished_at"]
+    assert meta["resumed_at"] == [] and meta["resume_command"] is None
     pages, edges = read_crawl(crawl_dir)
     assert meta["stats"]["linkgraph/pages"] == pages.num_rows
     assert meta["stats"]["linkgraph/edges"] == edges.num_rows
+    assert meta["output"] == {
+        "pages_written": pages.num_rows,
+        "edges_written": edges.num_rows,
+        "pages_written_this_run": pages.num_rows,
+        "edges_written_this_run": edges.num_rows,
+    }
+    [run] = meta["runs"]
+    assert (run["status"], run["reason"], run["pages_written"]) == (
+        "finished",
+        None,
+        pages.num_rows,
+    )
+    assert run["stats"] == meta["stats"]
     assert meta["settings"]["USER_AGENT"].startswith("linkgraphbot/")
 
 
@@ -262,130 +270,6 @@ def test_a_slow_host_times_out_and_is_recorded(tmp_path, sandbox_server, sandbox
     assert (row["url"], row["status"], row["error"]) == (slow, None, "timeout")
 
 
-def _run_bad(args, tmp_path, env=None):
-    return subprocess.run(
-        crawl_command("-s", f"DATA_DIR={tmp_path}", *args),
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-@pytest.mark.parametrize(
-    "args, message",
-    [
-        (["-a", "seeds=/nonexistent/seeds.txt"], "seeds file '/nonexistent/seeds.txt' not found"),
-        (["-a", "max_depth=-1"], "-a max_depth='-1': must be at least 0"),
-        (
-            ["-a", "max_pages_per_domain=lots"],
-            "-a max_pages_per_domain='lots': expected a whole number",
-        ),
-        (["-a", "follow_external=maybe"], "-a follow_external='maybe': expected true or false"),
-        (["-a", "colour=blue"], "unknown argument -a colour=..."),
-    ],
-)
-def test_bad_arguments_give_one_line_and_exit_2(tmp_path, args, message):
-    proc = _run_bad(args, tmp_path)
-    assert proc.returncode == 2
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1
-    assert lines[0].startswith(f"scrapy crawl seeds: error: {message}")
-
-
-def test_a_seeds_file_without_a_valid_url_is_one_line_and_exit_2(tmp_path):
-    seeds = tmp_path / "seeds.txt"
-    seeds.write_text("# nothing here\nftp://example.com/\nnot a url\n\n")
-    proc = _run_bad(["-a", f"seeds={seeds}"], tmp_path)
-    assert proc.returncode == 2
-    assert proc.stderr.strip().splitlines()[-1] == (
-        f"scrapy crawl seeds: error: no valid http(s) seed URL in {seeds} (2 invalid)"
-    )
-
-
-def test_invalid_seed_lines_are_reported_with_their_line_number_and_skipped(
-    tmp_path, sandbox_server, sandbox_env, sandbox_web
-):
-    seed = sandbox_web.default_seeds()[0]
-    seeds = tmp_path / "seeds.txt"
-    seeds.write_text(f"# seeds\n{seed}\nwww.no-scheme.com\n\nmailto:me@example.com\n")
-    proc = run_crawl(
-        sandbox_env, tmp_path, "-a", f"seeds={seeds}", "-a", "crawl_id=some", "-a", "max_depth=0"
-    )
-    assert proc.returncode == 0
-    log = (tmp_path / "crawl.log").read_text()
-    assert f"skipped {seeds} line 3: not an http(s) URL: 'www.no-scheme.com'" in log
-    assert f"skipped {seeds} line 5: not an http(s) URL: 'mailto:me@example.com'" in log
-    pages, _ = read_crawl(tmp_path / "some")
-    assert pages.column("url").to_pylist() == [seed]
-
-
-def test_a_killed_crawl_resumes_without_losing_or_duplicating_anything(tmp_path, sandbox_env):
-    """SIGKILL mid-crawl, start again with the same crawl_id and JOBDIR: the result is the
-    same crawl an uninterrupted run makes."""
-    from crawler.sandbox import SandboxServer
-
-    web = SandboxWeb(pages=1500, seed=3)
-    truth = crawl_truth(web)
-    args = [
-        "-a",
-        "seeds=" + ",".join(web.default_seeds()),
-        "-a",
-        "crawl_id=resumable",
-        "-s",
-        f"JOBDIR={tmp_path / 'job'}",
-        "-s",
-        "LINKGRAPH_FLUSH_SECONDS=0.3",
-        "-s",
-        "LINKGRAPH_BATCH_PAGES=25",
-        "-s",
-        "AUTOTHROTTLE_ENABLED=False",
-    ]
-    crawl_dir = tmp_path / "resumable"
-    with SandboxServer(web) as server:
-        env = {**sandbox_env, "http_proxy": server.proxy_url, "https_proxy": server.proxy_url}
-        import os
-
-        full_env = {**os.environ, **env, "PYTHONPATH": str(REPO)}
-        with (tmp_path / "crawl.log").open("ab") as log:
-            proc = subprocess.Popen(
-                crawl_command("-s", f"DATA_DIR={tmp_path}", *args),
-                cwd=REPO,
-                env=full_env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            import time
-
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline:
-                if len(list((crawl_dir / "pages").glob("part-*.parquet"))) >= 4:
-                    break
-                time.sleep(0.05)
-            proc.kill()
-            proc.wait()
-        parts_before = len(list((crawl_dir / "pages").glob("part-*.parquet")))
-        stored_before = ds.dataset(str(crawl_dir / "pages")).count_rows()
-        assert 0 < stored_before < truth.pages.num_rows, "killed mid-crawl"
-        run_crawl(env, tmp_path, *args)
-    assert len(list((crawl_dir / "pages").glob("part-*.parquet"))) > parts_before
-    pages, edges = read_crawl(crawl_dir)
-    urls = pages.column("url").to_pylist()
-    assert len(urls) == len(set(urls)), "no page stored twice"
-    capped = truth.capped_domains
-    assert _uncapped(pages, capped) == _uncapped(truth.pages, capped), "no page lost"
-    per_page = defaultdict(list)
-    for r in edges.select(["src_url", "position"]).to_pylist():
-        per_page[r["src_url"]].append(r["position"])
-    outlinks = dict(zip(urls, pages.column("outlinks").to_pylist(), strict=True))
-    for url, positions in per_page.items():
-        assert sorted(positions) == list(range(outlinks[url])), url
-    assert _edge_keys(edges) == _edge_keys(truth.edges, set(urls))
-    meta = json.loads((crawl_dir / "crawl.json").read_text())
-    assert meta["status"] == "finished" and len(meta["resumed_at"]) == 1
-
-
 def test_scrapy_list_and_check_work_from_the_repository_root():
     listed = subprocess.run(
         [sys.executable, "-m", "scrapy.cmdline", "list"], cwd=REPO, capture_output=True, text=True
@@ -423,13 +307,3 @@ def test_a_body_over_the_size_cap_is_recorded_as_too_large(
             "too large",
             0,
         )
-
-
-def test_reusing_a_crawl_id_without_its_jobdir_is_one_line_and_exit_2(sandbox_crawl):
-    crawl_dir, _ = sandbox_crawl
-    proc = _run_bad(["-a", "crawl_id=main"], crawl_dir.parent)
-    assert proc.returncode == 2
-    assert proc.stderr.strip().splitlines() == [
-        f"scrapy crawl seeds: error: crawl 'main' already has data in {crawl_dir}; "
-        "resume it with the -s JOBDIR it ran with, or choose another crawl_id"
-    ]

@@ -1,0 +1,273 @@
+"""``crawl.json``: the life of one crawl across its runs (no Scrapy).
+
+A crawl (one ``crawl_id``) can take several runs: stopped, killed, resumed, or run again
+once finished. ``crawl.json`` says where it stands (``status``: ``running``, ``finished``
+or ``interrupted`` with a ``reason``), keeps one entry per run under ``runs`` and the
+stats of all runs summed under ``stats``. Layout and field meanings:
+``docs/data-contract.md`` ("crawl.json").
+
+Why the counts are exact after a kill: a run rewrites its entry after every batch it
+commits, and a run that never closed its entry (SIGKILL, power loss) is closed by the
+next run, which credits it with what the crawl directory holds beyond the other runs'
+counts. The pages files are the truth about what was stored (``crawler/writer.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from crawler.atomic import write_json_atomic
+
+__all__ = [
+    "CRAWL_JSON",
+    "CrawlRecord",
+    "KILLED",
+    "read_crawl_json",
+    "seeds_summary",
+    "status_of",
+    "sum_stats",
+    "SKIPPED_EXAMPLES",
+]
+
+logger = logging.getLogger(__name__)
+
+CRAWL_JSON = "crawl.json"
+#: How many bad seed lines crawl.json (and the command's output) show; the rest are counted.
+SKIPPED_EXAMPLES = 5
+#: The reason a run gets when it ended without closing the crawl (SIGKILL, a forced
+#: second Ctrl-C, a crash).
+KILLED = "killed"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def seeds_summary(seeds: list[str], source: str, problems: list[str]) -> dict:
+    """What crawl.json says about the seeds: not the list (a seeds file can hold millions
+    of URLs) but its size and a digest that tells whether two runs had the same seeds.
+
+    ``sha256`` is over the normalised seeds in order, each followed by a newline.
+
+    >>> seeds_summary(["http://a.com/"], "seeds.txt", [])["sha256"][:12]
+    'a8ab4d6f6135'
+    """
+    digest = hashlib.sha256()
+    for url in seeds:
+        digest.update(url.encode("utf-8") + b"\n")
+    return {
+        "count": len(seeds),
+        "sha256": digest.hexdigest(),
+        "source": source,
+        "skipped": len(problems),
+        "skipped_examples": problems[:SKIPPED_EXAMPLES],
+    }
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def sum_stats(runs: Iterable[dict]) -> dict:
+    """Scrapy stats of several runs as one: counters summed (``elapsed_time_seconds`` is
+    the total time spent crawling), gauges (``memusage/*``) their largest value,
+    ``start_time`` the first run's and any other non-number the last run's.
+
+    >>> sum_stats([{"a": 1, "memusage/max": 9, "finish_reason": "shutdown"},
+    ...            {"a": 2, "memusage/max": 7, "finish_reason": "finished"}])
+    {'a': 3, 'memusage/max': 9, 'finish_reason': 'finished'}
+    """
+    total: dict = {}
+    for stats in runs:
+        for key, value in stats.items():
+            before = total.get(key)
+            if key not in total:
+                total[key] = value
+            elif _is_number(value) and _is_number(before):
+                total[key] = max(before, value) if key.startswith("memusage/") else before + value
+            elif key != "start_time":
+                total[key] = value
+    return total
+
+
+def _read(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        logger.warning("%s cannot be read (%s); its earlier runs are not counted", path, exc)
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def status_of(meta: dict) -> tuple[str, str | None]:
+    """(status, reason) of a crawl.json, older layouts included: before runs were kept, an
+    unfinished crawl said ``"stopped (REASON)"``.
+
+    >>> status_of({"status": "stopped (shutdown)"})
+    ('interrupted', 'shutdown')
+    >>> status_of({"status": "interrupted", "reason": "killed"})
+    ('interrupted', 'killed')
+    """
+    status = meta.get("status")
+    if status in ("running", "finished"):
+        return status, None
+    if status == "interrupted":
+        return status, meta.get("reason")
+    if isinstance(status, str) and status.startswith("stopped (") and status.endswith(")"):
+        return "interrupted", status[len("stopped (") : -1]
+    return "interrupted", str(status) if status else None
+
+
+def read_crawl_json(crawl_dir: str | os.PathLike[str]) -> dict | None:
+    """A crawl directory's crawl.json; None when it has none ({} when it is unreadable).
+
+    >>> read_crawl_json("/nonexistent") is None
+    True
+    """
+    path = Path(crawl_dir) / CRAWL_JSON
+    return _read(path) if path.exists() else None
+
+
+def _earlier_runs(previous: dict) -> list[dict]:
+    """The runs of a crawl.json; one run standing for all of them in an older layout."""
+    runs = previous.get("runs")
+    if isinstance(runs, list):
+        return [dict(r) for r in runs if isinstance(r, dict)]
+    if not previous:
+        return []
+    status, reason = status_of(previous)
+    return [
+        {
+            "started_at": previous.get("started_at"),
+            "finished_at": previous.get("finished_at"),
+            "status": status,
+            "reason": reason,
+            "stats": previous.get("stats") or {},
+            # Credited from the crawl directory when the record is opened.
+            "pages_written": None,
+            "edges_written": None,
+        }
+    ]
+
+
+class CrawlRecord:
+    """``crawl.json`` of one crawl directory, for the run that opens it.
+
+    Opening closes a run left ``running`` by a process that died (as ``interrupted``,
+    reason ``killed``, credited with the stored pages and edges no other run accounts
+    for) and starts a new run. ``checkpoint`` after each committed batch and ``finish``
+    once at the end rewrite the file atomically.
+    """
+
+    def __init__(
+        self,
+        crawl_dir: str | os.PathLike[str],
+        *,
+        crawl_id: str,
+        arguments: dict,
+        seeds: dict,
+        settings: dict,
+        resume_command: str | None,
+        stored_pages: int,
+        stored_edges: int,
+    ) -> None:
+        self.path = Path(crawl_dir) / CRAWL_JSON
+        runs = _earlier_runs(_read(self.path))
+        for run in runs:
+            if run.get("status") == "running":
+                run.update(
+                    status="interrupted",
+                    reason=KILLED,
+                    finished_at=run.pop("updated_at", None) or run.get("started_at"),
+                    pages_written=None,
+                    edges_written=None,
+                )
+        for key, stored in (("pages_written", stored_pages), ("edges_written", stored_edges)):
+            unknown = [run for run in runs if run.get(key) is None]
+            known = sum(run.get(key) or 0 for run in runs)
+            for i, run in enumerate(unknown):
+                # Only the last run can be unknown in practice; any others get 0.
+                run[key] = max(stored - known, 0) if i == len(unknown) - 1 else 0
+        self.run: dict = {
+            "started_at": _now(),
+            "finished_at": None,
+            "status": "running",
+            "reason": None,
+            "stats": {},
+            "pages_written": 0,
+            "edges_written": 0,
+        }
+        self.runs = [*runs, self.run]
+        self.meta: dict = {
+            "crawl_id": crawl_id,
+            "arguments": arguments,
+            "seeds": seeds,
+            "settings": settings,
+            "resume_command": resume_command,
+        }
+        self._write()
+
+    @property
+    def finished(self) -> bool:
+        """Has this run been closed (``finish``)?"""
+        return self.run["status"] != "running"
+
+    def checkpoint(self, stats: dict, pages_written: int, edges_written: int) -> None:
+        """Record this run's progress (called after each committed batch)."""
+        if self.finished:
+            return
+        self.run.update(
+            stats=stats,
+            pages_written=pages_written,
+            edges_written=edges_written,
+            updated_at=_now(),
+        )
+        self._write()
+
+    def finish(self, reason: str, stats: dict, pages_written: int, edges_written: int) -> None:
+        """Close this run: ``finished`` for Scrapy's close reason ``"finished"``, else
+        ``interrupted`` with the reason (``shutdown``, ``closespider_pagecount``,
+        ``killed``...). Only the first call counts."""
+        if self.finished:
+            return
+        self.run.pop("updated_at", None)
+        self.run.update(
+            status="finished" if reason == "finished" else "interrupted",
+            reason=None if reason == "finished" else reason,
+            finished_at=_now(),
+            stats=stats,
+            pages_written=pages_written,
+            edges_written=edges_written,
+        )
+        self._write()
+
+    def _write(self) -> None:
+        runs, last = self.runs, self.run
+        pages = sum(r["pages_written"] for r in runs)
+        edges = sum(r["edges_written"] for r in runs)
+        meta = {
+            "crawl_id": self.meta["crawl_id"],
+            "status": last["status"],
+            "reason": last["reason"],
+            **{k: v for k, v in self.meta.items() if k != "crawl_id"},
+            "started_at": runs[0]["started_at"],
+            "resumed_at": [r["started_at"] for r in runs[1:]],
+            "finished_at": last["finished_at"],
+            "stats": sum_stats(r.get("stats") or {} for r in runs),
+            "output": {
+                "pages_written": pages,
+                "edges_written": edges,
+                "pages_written_this_run": last["pages_written"],
+                "edges_written_this_run": last["edges_written"],
+            },
+            "runs": runs,
+        }
+        write_json_atomic(meta, self.path)
