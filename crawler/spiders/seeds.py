@@ -1,7 +1,7 @@
 """The ``seeds`` spider: crawl from seed URLs like a polite search bot.
 
-It decides what to request next and nothing else: link extraction is
-``crawler.extract.parse_html`` (a pure function), queueing and de-duplication are the
+It decides what to request next and nothing else: a response becomes its page row and
+links in ``crawler.rows.page_record`` (a pure function, shared with WARC ingest), queueing and de-duplication are the
 ``Frontier``, politeness is in middlewares and settings, writing is the Parquet pipeline.
 Rules: ``docs/crawling.md``; columns: ``docs/data-contract.md``.
 """
@@ -14,20 +14,12 @@ from pathlib import Path
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.extract import Link, parse_html, parse_robots
 from crawler.frontier import DROPPED, Frontier
 from crawler.items import PageRecord
 from crawler.options import CrawlOptions, parse_options
-from crawler.urls import host_of, registered_domain, resolve_href
+from crawler.rows import error_row, page_record
+from crawler.urls import host_of, registered_domain
 from crawler.writer import stored_pages
-
-_REDIRECT_CODES = {301, 302, 303, 307, 308}
-
-
-def _media_type(value: bytes | None) -> str | None:
-    if not value:
-        return None
-    return value.decode("latin-1").split(";", 1)[0].strip().lower() or None
 
 
 def _describe(failure) -> str:
@@ -105,75 +97,20 @@ class SeedsSpider(scrapy.Spider):
         return self.make_request(url, depth, kind)
 
     # -- callbacks -------------------------------------------------------------------------
-    def _page_row(self, url: str, depth: int) -> dict:
-        host = host_of(url)
-        return {
-            "url": url,
-            "host": host,
-            "domain": registered_domain(host),
-            "depth": depth,
-            "fetched_at": int(time.time() * 1000),
-        }
-
     def parse(self, response):
         meta = response.meta
         url, depth = meta["lg_url"], meta["depth"]
-        page = self._page_row(url, depth)
-        headers = response.headers
-        status = response.status
-        content_type = _media_type(headers.get(b"Content-Type"))
-        page.update(
-            status=status,
-            content_type=content_type,
+        page, links = page_record(
+            url,
+            response.status,
+            response.headers,
+            response.body,
+            depth=depth,
+            fetched_at=int(time.time() * 1000),
             ip=str(response.ip_address) if response.ip_address else None,
-            bytes=len(response.body),
+            html_types=self.html_types,
         )
-        # One header line each: a bot prefix ("googlebot: noindex") covers its own line only.
-        x_robots = b"\n".join(headers.getlist(b"X-Robots-Tag")).decode("latin-1") or None
-        links: list[Link] = []
         requests = []
-        if status in _REDIRECT_CODES and headers.get(b"Location"):
-            target = resolve_href(url, headers[b"Location"].decode("latin-1"))
-            if target is None:
-                page["error"] = "bad redirect location"
-            else:
-                page["redirect_to"] = target
-                dst_host = host_of(target)
-                links.append(
-                    Link(
-                        target,
-                        dst_host,
-                        registered_domain(dst_host),
-                        "",
-                        "",
-                        False,
-                        False,
-                        False,
-                        "redirect",
-                        "content",
-                        0,
-                    )
-                )
-        elif content_type in self.html_types and (200 <= status < 300 or status >= 400):
-            parsed = parse_html(
-                response.body,
-                url,
-                x_robots_tag=x_robots,
-                content_type=headers.get(b"Content-Type", b"").decode("latin-1") or None,
-            )
-            page.update(
-                title=parsed.title,
-                lang=parsed.lang,
-                canonical=parsed.canonical,
-                robots=parsed.robots,
-            )
-            # An error page's title and robots are worth keeping (soft 404s, reclamation);
-            # its links are not links of the site.
-            if status < 300:
-                page["redirect_to"] = parsed.refresh_url
-                links = parsed.links
-        elif x_robots:
-            page["robots"] = ",".join(parse_robots([], x_robots)) or None
         follow_nofollow = self.options.follow_nofollow
         for link in links:
             if link.nofollow and not follow_nofollow:
@@ -197,7 +134,8 @@ class SeedsSpider(scrapy.Spider):
             # robots.txt or the domain budget said no: not fetched, not a page.
             self.frontier.mark([url], DROPPED)
             return
-        page = self._page_row(url, meta.get("depth", 0))
-        page["error"] = _describe(failure)
+        page = error_row(
+            url, _describe(failure), depth=meta.get("depth", 0), fetched_at=int(time.time() * 1000)
+        )
         self.crawler.stats.inc_value(f"linkgraph/error/{page['error'].split(':')[0]}")
         yield PageRecord(page, [])
