@@ -16,8 +16,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graph.build import FOLLOW_KINDS, LinkGraph, build_graph
-from graph.store import edges_dataset
+from graph.build import LinkGraph, build_graph
+from graph.links import follow_kind_expression
+from graph.store import edges_dataset, reading
 
 __all__ = ["SIGNAL_COLUMNS", "spam_signals", "farm_core"]
 
@@ -63,21 +64,17 @@ def farm_core(adjacency, members: np.ndarray, density: float = 0.5) -> np.ndarra
 def _link_rows(crawl_dirs: Sequence[str | os.PathLike[str]], level: str) -> pa.Table:
     """Cross-node link rows: source, target, source page, comment, nofollow."""
     src, dst = f"src_{level}", f"dst_{level}"
-    keep = pc.field("kind").isin(list(FOLLOW_KINDS)) & (pc.field(src) != pc.field(dst))
-    return (
-        edges_dataset(crawl_dirs)
-        .scanner(
-            columns={
-                "src": pc.field(src),
-                "dst": pc.field(dst),
-                "page": pc.field("src_url"),
-                "comment": pc.field("placement") == "comment",
-                "nofollow": pc.field("nofollow"),
-            },
-            filter=keep,
-        )
-        .to_table()
-    )
+    keep = follow_kind_expression() & (pc.field(src) != pc.field(dst))
+    dataset = edges_dataset(crawl_dirs)
+    columns = {
+        "src": pc.field(src),
+        "dst": pc.field(dst),
+        "page": pc.field("src_url"),
+        "comment": pc.field("placement") == "comment",
+        "nofollow": pc.field("nofollow"),
+    }
+    with reading(dataset.files):
+        return dataset.scanner(columns=columns, filter=keep).to_table()
 
 
 def spam_signals(

@@ -1,0 +1,370 @@
+"""Read the links of crawls from their edges files, each link once, over dictionary codes.
+
+``read_links`` turns edge rows (sightings) into links (``graph.links``: a link is its
+source URL, target URL, anchor and kind, with the flags of its latest sighting) exactly,
+without hashing ten million URLs:
+
+1. The string columns are read as Parquet stores them, dictionary-encoded: each batch (a
+   row group) brings small dictionaries and integer codes. Within a batch the four codes
+   of a row identify its link exactly, so one ``np.sort`` of packed codes finds the
+   sightings of the same link there (a page that links twice to the same URL with the
+   same anchor); the latest is kept.
+2. The node names (domains or hosts) get global ids in one hash pass over the batches'
+   dictionaries, not over the rows.
+3. Only a link whose source node appears in more than one batch can have sightings in
+   two batches (the same page fetched in several crawls, or split between row groups).
+   Among those, a 64-bit fingerprint of the link's strings, made from the dictionaries,
+   picks the ones whose fingerprint also occurs in another batch: equal strings always
+   have equal fingerprints, so no duplicate is missed.
+4. Those few are checked exactly: their strings are read again from their files and
+   compared, and of each set of equal links only the latest sighting stays.
+
+On one crawl step 4 reads almost nothing; on several crawls of the same web it reads
+the string columns of the sightings they share (figures in ``docs/benchmarks.md``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from crawler.schema import EDGES_SCHEMA
+from graph.links import LATEST, LEVELS, LINK_KEY, Links, flags_from_columns
+from graph.store import crawl_files, reading
+
+__all__ = ["read_links", "fingerprints"]
+
+_BATCH_ROWS = 1 << 20
+_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser (Steele, Lea and Flood, OOPSLA 2014): every input bit
+    reaches every output bit, so fingerprints of similar strings differ everywhere."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * _M1
+    x = x ^ (x >> np.uint64(27))
+    x = x * _M2
+    return x ^ (x >> np.uint64(31))
+
+
+def fingerprints(strings: pa.Array) -> np.ndarray:
+    """A 64-bit fingerprint of each string: its length and its first, middle and last
+    eight bytes, mixed. Equal strings have equal fingerprints; most unequal ones differ.
+
+    Vectorised over the Arrow buffers: an unaligned strided view reads eight bytes at any
+    offset in one gather, so no string is decoded.
+    """
+    n = len(strings)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    buffers = strings.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int32, count=n + 1, offset=strings.offset * 4)
+    data = buffers[2]
+    padded = np.zeros((data.size if data is not None else 0) + 16, dtype=np.uint8)
+    if data is not None and data.size:
+        padded[8 : 8 + data.size] = np.frombuffer(data, dtype=np.uint8)
+    words = np.ndarray((len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
+    start, end = offsets[:-1].astype(np.int64), offsets[1:].astype(np.int64)
+    length = end - start
+    first = words[start + 8]
+    middle = words[start + 8 + np.maximum(length - 8, 0) // 2]
+    last = words[end]
+    short = length < 8
+    if short.any():
+        bits = (length[short] * 8).astype(np.uint64)
+        low = (np.uint64(1) << bits) - np.uint64(1)
+        first[short] &= low
+        middle[short] = first[short]
+        shift = np.minimum(np.uint64(64) - bits, np.uint64(63))
+        last[short] = np.where(bits == 0, np.uint64(0), last[short] >> shift)
+    fp = _mix(length.astype(np.uint64) ^ _mix(first ^ _mix(middle ^ _mix(last))))
+    return fp
+
+
+@dataclass
+class _Part:
+    """The links one batch contributes (local codes, before global ids)."""
+
+    fragment: str
+    offset: int  # rows of the same file before this batch
+    rows: np.ndarray  # row of each link's latest sighting within the batch
+    src: np.ndarray  # local codes into src_names / dst_names
+    dst: np.ndarray
+    flags: np.ndarray
+    page: np.ndarray  # local code of the link's src_url into pages
+    src_names: pa.Array
+    dst_names: pa.Array
+    pages: pa.Array
+
+
+def _dense_key(codes: Sequence[np.ndarray], sizes: Sequence[int]) -> np.ndarray:
+    """One int64 per row, equal exactly when all ``codes`` are equal (mixed radix)."""
+    key = codes[0].astype(np.int64)
+    span = max(sizes[0], 1)
+    for code, size in zip(codes[1:], sizes[1:], strict=True):
+        if span * max(size, 1) >= 2**62:
+            _, key = np.unique(key, return_inverse=True)
+            span = int(key.max()) + 1 if len(key) else 1
+        key = key * max(size, 1) + code
+        span *= max(size, 1)
+    return key
+
+
+def _latest(key: np.ndarray, fetched: pa.Array, position: pa.Array) -> np.ndarray:
+    """Indices of the rows that are the latest sighting of their key (each key once)."""
+    order = np.argsort(key)
+    ordered = key[order]
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
+        return np.arange(len(key), dtype=np.int32)
+    shared = np.zeros(len(key), dtype=bool)
+    shared[:-1] = same
+    shared[1:] |= same
+    rows = order[shared]
+    when = fetched.cast(pa.int64()).to_numpy(zero_copy_only=False)[rows]
+    rows = rows[np.lexsort((position.to_numpy(zero_copy_only=False)[rows], when, key[rows]))]
+    sorted_keys = key[rows]
+    last = np.append(sorted_keys[1:] != sorted_keys[:-1], True)
+    return np.concatenate([order[~shared], rows[last]]).astype(np.int32)
+
+
+def _codes(column: pa.Array) -> np.ndarray:
+    return column.indices.to_numpy(zero_copy_only=False)
+
+
+def _part(batch: pa.RecordBatch, level: str, fragment: str, offset: int) -> _Part:
+    column = batch.column
+    strings = [column(name) for name in LINK_KEY]
+    codes = [_codes(c) for c in strings]
+    key = _dense_key(codes, [len(c.dictionary) for c in strings])
+    rows = _latest(key, column("fetched_at"), column("position"))
+    flags = flags_from_columns(
+        *(column(c) for c in ("kind", "nofollow", "ugc", "sponsored", "placement"))
+    )
+    src, dst = column(f"src_{level}"), column(f"dst_{level}")
+    return _Part(
+        fragment,
+        offset,
+        rows,
+        _codes(src)[rows],
+        _codes(dst)[rows],
+        flags[rows],
+        codes[0][rows],
+        src.dictionary,
+        dst.dictionary,
+        strings[0].dictionary,
+    )
+
+
+def _encoded(column: pa.Array) -> pa.DictionaryArray:
+    return column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
+
+
+def read_links(crawl_dirs: Sequence[str | os.PathLike[str]], *, level: str = "domain") -> Links:
+    """The links between different nodes (domains or hosts) in the crawls, each once.
+
+    Raises ``ValueError`` for an unknown level and ``graph.store.CrawlDirError`` /
+    ``crawler.errors.InputFileError`` for paths that are not crawls or files that cannot
+    be read.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"unknown graph level {level!r}; use domain or host")
+    dictionary = [f"src_{level}", f"dst_{level}", "placement", *LINK_KEY]
+    schema = EDGES_SCHEMA
+    for name in dictionary:
+        field = pa.field(name, pa.dictionary(pa.int32(), pa.string()))
+        schema = schema.set(schema.get_field_index(name), field)
+    files = crawl_files(crawl_dirs, "edges")
+    parquet = ds.ParquetFileFormat(
+        read_options=ds.ParquetReadOptions(dictionary_columns=dictionary)
+    )
+    dataset = ds.dataset(files, schema=schema, format=parquet)
+    columns = [*dictionary, "nofollow", "ugc", "sponsored", *LATEST]
+    parts: list[_Part] = []
+    offsets: dict[str, int] = defaultdict(int)
+    with reading(files):
+        # Little read-ahead: it buys no speed here and holds whole batches in memory.
+        scanner = dataset.scanner(
+            columns=columns,
+            batch_size=_BATCH_ROWS,
+            use_threads=True,
+            batch_readahead=4,
+            fragment_readahead=2,
+        )
+        for tagged in scanner.scan_batches():
+            batch, path = tagged.record_batch, tagged.fragment.path
+            if batch.num_rows:
+                batch = pa.RecordBatch.from_arrays(
+                    [_encoded(c) if pa.types.is_string(c.type) else c for c in batch.columns],
+                    names=batch.schema.names,
+                )
+                parts.append(_part(batch, level, path, offsets[path]))
+            offsets[path] += batch.num_rows
+        return _merge(parts, level)
+
+
+def _encode_names(dictionaries: list[pa.Array]) -> tuple[pa.Array, list[np.ndarray]]:
+    """Global ids for the entries of ``dictionaries``: (names, one id map per dictionary).
+
+    One hash pass over the dictionaries, not over the rows; split in two halves hashed on
+    two threads (Arrow's kernels release the GIL), whose name lists are then merged.
+    """
+    if len(dictionaries) < 2:
+        encoded = pc.dictionary_encode(pa.chunked_array(dictionaries, type=pa.string()))
+        return encoded.chunk(0).dictionary, [c.indices.to_numpy() for c in encoded.chunks]
+    half = len(dictionaries) // 2
+    with ThreadPoolExecutor(2) as pool:
+        halves = list(
+            pool.map(
+                lambda ds_: pc.dictionary_encode(pa.chunked_array(ds_, type=pa.string())),
+                (dictionaries[:half], dictionaries[half:]),
+            )
+        )
+    first, second = (h.chunk(0).dictionary for h in halves)
+    merged = pc.dictionary_encode(pa.chunked_array([first, second], type=pa.string()))
+    to_global = [c.indices.to_numpy() for c in merged.chunks]
+    maps = [to_global[i][c.indices.to_numpy()] for i, h in enumerate(halves) for c in h.chunks]
+    return merged.chunk(0).dictionary, maps
+
+
+def _merge(parts: list[_Part], level: str) -> Links:
+    """Global ids for the parts' links, and each link once over all parts."""
+    if not parts:
+        return Links.from_codes([], [], [], [], level=level)
+    names, maps = _encode_names([d for p in parts for d in (p.src_names, p.dst_names)])
+    # Ids in name order, so the same crawl always gives the same ids: renumber the names
+    # (a million) rather than the links (ten million).
+    order = np.asarray(pc.sort_indices(names), dtype=np.int64)
+    rank = np.empty(len(names), dtype=maps[0].dtype)
+    rank[order] = np.arange(len(names), dtype=maps[0].dtype)
+    names = names.take(pa.array(order))
+    maps = [rank[m] for m in maps]
+    src = np.concatenate([maps[2 * i][p.src] for i, p in enumerate(parts)])
+    dst = np.concatenate([maps[2 * i + 1][p.dst] for i, p in enumerate(parts)])
+    flags = np.concatenate([p.flags for p in parts])
+    sizes = np.array([len(p.rows) for p in parts])
+    starts = np.concatenate(([0], np.cumsum(sizes)))
+    # A source node in the dictionaries of one batch only has all its sightings there.
+    spread = np.bincount(np.concatenate(maps[0::2]), minlength=len(names)) > 1
+    candidates = np.flatnonzero(spread[src] & (src != dst))
+    keep = np.ones(len(src), dtype=bool)
+    if len(candidates):
+        part_of = np.searchsorted(starts, candidates, side="right") - 1
+        within = candidates - starts[part_of]
+        # Fingerprint of (source page, target node): equal for every sighting of a link.
+        fp = np.zeros(len(candidates), dtype=np.uint64)
+        for p in np.unique(part_of):
+            mine = part_of == p
+            pages = parts[p].page[within[mine]]
+            used, inverse = np.unique(pages, return_inverse=True)
+            fp[mine] = fingerprints(parts[p].pages.take(pa.array(used)))[inverse]
+        fp = _mix(fp ^ _mix(dst[candidates].astype(np.uint64)))
+        shared = _shared_fingerprints(fp, part_of, len(parts))
+        if shared.any():
+            checked = candidates[shared]
+            rows = np.concatenate([p.rows for p in parts])[checked]
+            keep[checked[_older_duplicates(parts, part_of[shared], rows)]] = False
+    keep &= src != dst
+    if not keep.all():
+        src, dst, flags = src[keep], dst[keep], flags[keep]
+    used = np.zeros(len(names), dtype=bool)
+    used[src] = True
+    used[dst] = True
+    if not used.all():  # names seen only on links inside one node
+        kept = np.flatnonzero(used)
+        rank = np.full(len(names), -1, dtype=src.dtype)
+        rank[kept] = np.arange(len(kept), dtype=src.dtype)
+        names, src, dst = names.take(pa.array(kept)), rank[src], rank[dst]
+    return Links(level, names, src, dst, flags)
+
+
+def _shared_fingerprints(fp: np.ndarray, part: np.ndarray, parts: int) -> np.ndarray:
+    """Mask of the links whose fingerprint occurs in more than one part.
+
+    One sort of the fingerprints with the part number packed into their low bits; a run of
+    equal fingerprints whose first and last part differ spans parts.
+    """
+    bits = max(1, int(parts - 1).bit_length())
+    low = np.uint64((1 << bits) - 1)
+    packed = np.sort((fp & ~low) | part.astype(np.uint64))
+    head = packed >> np.uint64(bits)
+    starts = np.flatnonzero(np.concatenate(([True], head[1:] != head[:-1])))
+    ends = np.append(starts[1:], len(packed)) - 1
+    spans = (packed[starts] & low) != (packed[ends] & low)
+    wanted = head[starts][spans]
+    if not len(wanted):
+        return np.zeros(len(fp), dtype=bool)
+    mine = fp >> np.uint64(bits)
+    at = np.minimum(np.searchsorted(wanted, mine), len(wanted) - 1)
+    return wanted[at] == mine
+
+
+def _read_rows(path: str, rows: np.ndarray, columns: list[str]) -> pa.Table:
+    """Rows ``rows`` (file row numbers) of a Parquet file, reading only their row groups."""
+    source = pq.ParquetFile(path)
+    sizes = [source.metadata.row_group(i).num_rows for i in range(source.num_row_groups)]
+    bounds = np.concatenate(([0], np.cumsum(sizes)))
+    groups = np.unique(np.searchsorted(bounds, rows, side="right") - 1)
+    before = np.concatenate(([0], np.cumsum(np.diff(bounds)[groups])))
+    # Row r of group g sits at before[k] + r - bounds[g] in the groups read (g = groups[k]).
+    k = np.searchsorted(groups, np.searchsorted(bounds, rows, side="right") - 1)
+    table = source.read_row_groups(groups.tolist(), columns=columns)
+    return table.take(pa.array(before[k] + rows - bounds[groups[k]]))
+
+
+def _older_duplicates(parts: list[_Part], part_of: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Of the links given (by part and row), those that are an older sighting of another.
+
+    Reads their key strings and sighting time again from their files, sorts them by a
+    fingerprint of all four key strings and compares each with the first of its run
+    exactly; a run whose strings all agree is one link, and only its latest sighting
+    stays. A run that holds different strings under one fingerprint (a collision) is split
+    by its strings.
+    """
+    wanted = [*LINK_KEY, *LATEST]
+    pieces, where = [], []
+    by_file: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(part_of.tolist()):
+        by_file[parts[p].fragment].append(i)
+    for path, members in by_file.items():
+        at = np.array([parts[part_of[i]].offset + int(rows[i]) for i in members])
+        pieces.append(_read_rows(path, at, wanted))
+        where.extend(members)
+    table = pa.concat_tables(pieces).take(pa.array(np.argsort(np.array(where))))
+    fp = np.zeros(table.num_rows, dtype=np.uint64)
+    for name in LINK_KEY:
+        fp = _mix(fp ^ fingerprints(table.column(name).combine_chunks()))
+    order = np.argsort(fp, kind="stable")
+    head = fp[order]
+    starts = np.flatnonzero(np.concatenate(([True], head[1:] != head[:-1])))
+    run = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(order))))
+    leader = pa.array(order[starts][run])
+    same = np.ones(len(order), dtype=bool)
+    for name in LINK_KEY:
+        column = table.column(name)
+        same &= pc.equal(column.take(pa.array(order)), column.take(leader)).to_numpy(
+            zero_copy_only=False
+        )
+    # Runs with a collision get a finer run number from their strings.
+    mixed = np.unique(run[~same])
+    if len(mixed):
+        split = np.isin(run, mixed)
+        keys = table.select(list(LINK_KEY)).take(pa.array(order[split])).to_pylist()
+        number: dict[tuple, int] = {}
+        run[split] = [number.setdefault(tuple(k.values()), len(starts) + len(number)) for k in keys]
+    fetched = table.column("fetched_at").cast(pa.int64()).to_numpy(zero_copy_only=False)[order]
+    position = table.column("position").to_numpy(zero_copy_only=False)[order]
+    last = np.lexsort((position, fetched, run))
+    sorted_run = run[last]
+    latest = np.append(sorted_run[1:] != sorted_run[:-1], True)
+    return np.sort(order[last[~latest]])
