@@ -91,7 +91,9 @@ def _warn_unfinished(path: Path, meta: dict) -> None:
 
 
 def crawl_dirs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Check that each path is a crawl directory; return them as Paths, in order."""
+    """Open the crawls: check that each path is a crawl directory whose ``crawl.json`` (if
+    any) and Parquet footers are readable, warn about crawls that did not finish, and
+    return them as Paths, in order. The checks run once per file and process."""
     result = []
     for raw in paths:
         path = Path(raw)
@@ -105,6 +107,9 @@ def crawl_dirs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
         meta = crawl_status(path)
         if meta is not None:
             _warn_unfinished(path, meta)
+        for table, schema in _SCHEMAS.items():
+            for file in _parquet_files(path / table):
+                _check_file(file, schema)
         result.append(path)
     if not result:
         raise CrawlDirError("no crawl directory given")
@@ -127,22 +132,20 @@ def _check_file(path: Path, schema: pa.Schema) -> None:
     _checked.add(key)
 
 
+def _parquet_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return [p for p in sorted(folder.glob("*.parquet")) if not p.name.startswith(".")]
+
+
 def crawl_files(paths: Sequence[str | os.PathLike[str]], table: str) -> list[str]:
     """The finished Parquet files of ``table`` (``pages`` or ``edges``) in the crawls, sorted.
 
-    Temporary files of a crawl still being written (``.*.tmp``) are never included. Each
-    file's footer is checked (once per process): ``InputFileError`` names a file that is
-    truncated, not Parquet, or lacks the contract's columns.
+    Temporary files of a crawl still being written (``.*.tmp``) are never included. Opening
+    the crawls (``crawl_dirs``) has checked every file's footer: ``InputFileError`` names
+    a file that is truncated, not Parquet, or lacks the contract's columns.
     """
-    files: list[str] = []
-    for path in crawl_dirs(paths):
-        folder = path / table
-        if folder.is_dir():
-            for p in sorted(folder.glob("*.parquet")):
-                if not p.name.startswith("."):
-                    _check_file(p, _SCHEMAS[table])
-                    files.append(str(p))
-    return files
+    return [str(p) for path in crawl_dirs(paths) for p in _parquet_files(path / table)]
 
 
 def _culprit(files: Sequence[str], message: str) -> str | None:

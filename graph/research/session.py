@@ -37,6 +37,7 @@ __all__ = [
     "placeholders",
     "links_sql",
     "link_figures",
+    "may_be_a_file_error",
     "load_authority",
     "authority_unless",
 ]
@@ -65,8 +66,14 @@ LINK_ORDER = "ORDER BY src_domain, src_url, dst_url, anchor, kind"
 DUCKDB_THREADS = int(os.environ.get("LINKGRAPH_DUCKDB_THREADS", "2"))
 DUCKDB_MEMORY_LIMIT = os.environ.get("LINKGRAPH_DUCKDB_MEMORY_LIMIT", "1GB")
 
-# DuckDB's errors about the files it reads (a query's own mistakes are other classes).
-READ_ERRORS = (duckdb.IOException, duckdb.InvalidInputException)
+# DuckDB's errors that can come from a damaged file (a query's own mistakes are other
+# classes; corrupt pages can also raise the bare duckdb.Error, "don't know what type").
+READ_ERRORS = (duckdb.IOException, duckdb.InvalidInputException, duckdb.InternalException)
+
+
+def may_be_a_file_error(error: BaseException) -> bool:
+    """Whether a DuckDB error may come from a file it read, not from the query."""
+    return isinstance(error, READ_ERRORS) or type(error) is duckdb.Error
 
 # "mailto:x", "javascript:y" (but not "example.com:8080", a host and port).
 _OTHER_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)
@@ -146,7 +153,8 @@ def connect(
                 else:
                     con.register(f"_empty_{name}", schema.empty_table())
                     con.execute(f"CREATE VIEW {name} AS SELECT * FROM _empty_{name}")
-        with reading(files, errors=READ_ERRORS):
+        # Our own queries have no mistakes a user can make: any DuckDB error may be a file's.
+        with reading(files, errors=(duckdb.Error,)):
             yield con
     finally:
         con.close()

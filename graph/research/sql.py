@@ -11,10 +11,10 @@ import pyarrow as pa
 
 from crawler.errors import one_line
 from graph.research.session import (
-    READ_ERRORS,
     ResearchError,
     connect,
     load_authority,
+    may_be_a_file_error,
     to_contract,
 )
 from graph.store import crawl_files, file_error
@@ -50,7 +50,7 @@ def sql(
                 return pa.table({})
             return to_contract(relation.to_arrow_table())
         except duckdb.Error as exc:
-            if isinstance(exc, READ_ERRORS):
+            if may_be_a_file_error(exc):
                 files = crawl_files(dirs, "edges") + crawl_files(dirs, "pages")
                 mapped = file_error(files, exc)
                 if mapped is not None:
