@@ -75,6 +75,7 @@ def may_be_a_file_error(error: BaseException) -> bool:
     """Whether a DuckDB error may come from a file it read, not from the query."""
     return isinstance(error, READ_ERRORS) or type(error) is duckdb.Error
 
+
 # "mailto:x", "javascript:y" (but not "example.com:8080", a host and port).
 _OTHER_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)
 
