@@ -209,32 +209,33 @@ def graph_from_links(links: Links, *, include_nofollow: bool = False) -> LinkGra
     def editorial(flags: np.ndarray) -> np.ndarray:
         return edge(flags) & ((flags & COMMENT) == 0)
 
-    targets, sources, per_edge, outside_comments = links.pairs(edge, editorial)
+    targets, sources, _, per_edge, outside_comments = links.pairs(edge, editorial)
     is_edge = per_edge > 0
-    targets, sources = targets[is_edge], sources[is_edge]
-    per_edge, outside_comments = per_edge[is_edge], outside_comments[is_edge]
+    if not is_edge.all():
+        targets, sources = targets[is_edge], sources[is_edge]
+        per_edge, outside_comments = per_edge[is_edge], outside_comments[is_edge]
     used = np.zeros(links.n, dtype=bool)
     used[targets] = True
     used[sources] = True
     kept = np.flatnonzero(used)
-    index_type = np.int32 if links.n < 2**31 else np.int64
-    remap = np.full(links.n, -1, dtype=index_type)
-    remap[kept] = np.arange(len(kept), dtype=index_type)
-    n = len(kept)
-    # Pairs come sorted by target, then source, and the renumbering keeps name order, so
-    # they already are the transposed adjacency matrix in CSR.
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(remap[targets], minlength=n), out=indptr[1:])
-    if len(targets) < 2**31:
-        indptr = indptr.astype(np.int32)
+    # Pairs come sorted by target, then source, and renumbering the nodes that are an end
+    # of an edge keeps name order, so they already are the transposed adjacency in CSR.
+    edges = len(targets)
+    indptr = np.empty(len(kept) + 1, dtype=np.int32 if edges < 2**31 else np.int64)
+    indptr[:-1] = np.searchsorted(targets, kept)
+    indptr[-1] = edges
+    if len(kept) < links.n:
+        remap = np.zeros(links.n, dtype=sources.dtype)
+        remap[kept] = np.arange(len(kept), dtype=sources.dtype)
+        sources = remap[sources]
     counts = link_counts(links).take(pa.array(kept))
     return LinkGraph(
         level=links.level,
         names=links.names.take(pa.array(kept)),
         indptr=indptr,
-        indices=remap[sources],
-        links=per_edge.astype(np.int32),
-        editorial_links=outside_comments.astype(np.int32),
+        indices=sources,
+        links=per_edge.astype(np.int32, copy=False),
+        editorial_links=outside_comments.astype(np.int32, copy=False),
         counts=counts,
     )
 

@@ -113,25 +113,25 @@ def flags_from_columns(
 ) -> np.ndarray:
     """``Links.flags`` of link rows from their columns (plain or dictionary-encoded)."""
 
-    def by_entry(column: pa.Array, test, bit: int) -> np.ndarray:
-        # Test the few dictionary entries, then look the codes up: no string per row.
+    def by_entry(column: pa.Array, value) -> np.ndarray:
+        # The flag bits of the few dictionary entries, then a lookup per row: no string
+        # is compared per row.
         column = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
-        table = test(column.dictionary).to_numpy(zero_copy_only=False).astype(np.uint8) * bit
+        table = np.array([value(v) for v in column.dictionary.to_pylist()], dtype=np.uint8)
+        if not len(table):
+            return np.zeros(len(column), dtype=np.uint8)
         return table[column.indices.to_numpy(zero_copy_only=False)]
 
-    flags = by_entry(kind, lambda c: pc.is_in(c, value_set=pa.array(FOLLOW_KINDS)), FOLLOW_KIND)
-    flags |= by_entry(placement, lambda c: pc.equal(c, "comment"), COMMENT)
-    flags |= by_entry(placement, _placement_code, 1 << PLACEMENT_SHIFT)
+    def placed(value: str) -> int:
+        code = PLACEMENTS.index(value) if value in PLACEMENTS else 7
+        return (COMMENT if value == "comment" else 0) | code << PLACEMENT_SHIFT
+
+    flags = by_entry(kind, lambda value: FOLLOW_KIND if value in FOLLOW_KINDS else 0)
+    flags |= by_entry(placement, placed)
     for bit, column in ((NOFOLLOW, nofollow), (UGC, ugc), (SPONSORED, sponsored)):
-        flags |= column.to_numpy(zero_copy_only=False).view(np.uint8) << np.uint8(
-            bit.bit_length() - 1
-        )
+        values = column.to_numpy(zero_copy_only=False).view(np.uint8)
+        flags |= values << np.uint8(bit.bit_length() - 1)
     return flags
-
-
-def _placement_code(placements: pa.Array) -> pa.Array:
-    index = pc.index_in(placements, value_set=pa.array(PLACEMENTS))
-    return pc.fill_null(index, 7)
 
 
 def placements_of(flags: np.ndarray) -> np.ndarray:
@@ -150,7 +150,8 @@ class Links:
         ``"domain"`` or ``"host"``: what ``names`` are, and which links are left out (a
         link inside one node is no link between nodes).
     names : pyarrow.StringArray
-        Node id -> name, sorted and distinct: every node that is an end of some link.
+        Node id -> name, sorted and distinct (a name may be no link's end: it then has
+        no links).
     src, dst : numpy.ndarray of int32 (int64 from 2**31 names)
         Source and target node of each link.
     flags : numpy.ndarray of uint8
@@ -226,89 +227,108 @@ class Links:
         """The links where ``mask`` is true (same nodes)."""
         return Links(self.level, self.names, self.src[mask], self.dst[mask], self.flags[mask])
 
-    def _runs(self) -> tuple[np.ndarray, ...]:
-        """The links sorted by (target, source, class), as runs of equal values.
+    def sorted_keys(self) -> np.ndarray:
+        """The links as sorted 64-bit keys ``(target * n + source) * 8 + class``.
 
-        A class is what the graph asks of a link (``FOLLOW_KIND``, ``NOFOLLOW``,
-        ``COMMENT``: 3 bits). One ``np.sort`` of packed 64-bit keys: on ten million links
-        several times faster than scipy's COO -> CSR with duplicate summing, and the pairs
-        come out in CSR order. Made once per ``Links`` (the graph and the counts share it).
+        ``class`` holds a link's ``FOLLOW_KIND`` and ``NOFOLLOW`` bits (bits 0 and 1) and
+        ``COMMENT`` (bit 2), so one ``np.sort`` orders the links by target, then source,
+        then class: the distinct pairs come out in CSR order, and counting any class of
+        link per pair is a pass over this array. On ten million links that is several
+        times faster than scipy's COO -> CSR with duplicate summing. Made once per
+        ``Links`` (the graph and the counts share it). Needs fewer than 2**30 nodes.
         """
-        cached = self.__dict__.get("_runs_cache")
+        cached = self.__dict__.get("_sorted_keys")
         if cached is not None:
             return cached
-        n, flags = self.n, self.flags
-        if not len(self):
-            empty = np.zeros(0, dtype=np.int64)
-            cached = (self.src[:0], self.src[:0], empty, empty.astype(np.uint8), empty)
-            self.__dict__["_runs_cache"] = cached
-            return cached
-        # FOLLOW_KIND (1) and NOFOLLOW (2) stay bits 0 and 1; COMMENT (16) becomes bit 2.
-        cls = (flags & np.uint8(3)) | ((flags >> np.uint8(2)) & np.uint8(4))
-        if n < 2**30:
-            keys = self.dst.astype(np.int64)
-            keys *= n
-            keys += self.src
-            keys <<= 3
-            keys |= cls
-            keys.sort()
-            run_start = np.flatnonzero(keys[1:] != keys[:-1])
-            run_start += 1
-            run_start = np.concatenate(([0], run_start))
-            run_key = keys[run_start]
-            del keys
-            run_class = (run_key & 7).astype(np.uint8)
-            run_key >>= 3
-            new_pair = np.empty(len(run_key), dtype=bool)
-            new_pair[0] = True
-            np.not_equal(run_key[1:], run_key[:-1], out=new_pair[1:])
-            pair_key = run_key[new_pair]
-            del run_key
-            targets = pair_key // max(n, 1)
-            sources = pair_key - targets * n
-        else:  # (target * n + source) * 8 would not fit in 64 bits
-            order = np.lexsort((cls, self.src, self.dst))
-            dst, src, cls = self.dst[order], self.src[order], cls[order]
-            change = (dst[1:] != dst[:-1]) | (src[1:] != src[:-1])
-            run_start = np.flatnonzero(np.concatenate(([True], change | (cls[1:] != cls[:-1]))))
-            run_class = cls[run_start]
-            new_pair = np.concatenate(([True], change[run_start[1:] - 1]))
-            targets, sources = dst[run_start][new_pair], src[run_start][new_pair]
-        run_length = np.diff(run_start, append=len(self))
-        run_pair = np.cumsum(new_pair, dtype=np.int64)
-        run_pair -= 1
-        index_type = self.src.dtype
-        cached = (
-            targets.astype(index_type),
-            sources.astype(index_type),
-            run_pair,
-            run_class,
-            run_length,
-        )
-        self.__dict__["_runs_cache"] = cached
-        return cached
+        if self.n >= 2**30:
+            raise ValueError(f"{self.n} nodes: more than a graph of 2**30 nodes can hold")
+        flags = self.flags
+        keys = self.dst.astype(np.int64)
+        keys *= self.n
+        keys += self.src
+        keys <<= 3
+        keys |= (flags & np.uint8(3)) | ((flags >> np.uint8(2)) & np.uint8(4))
+        keys.sort()
+        self.__dict__["_sorted_keys"] = keys
+        return keys
 
-    def pairs(self, *counted) -> tuple[np.ndarray, ...]:
+    def pairs(self, *marked) -> tuple[np.ndarray, ...]:
         """The distinct (target, source) node pairs of the links, sorted by target then
-        source, and for each function in ``counted`` how many of each pair's links it
-        selects: ``(targets, sources, counts_1, ...)``.
+        source, how many links each has, and for each function in ``marked`` how many of
+        those it selects: ``(targets, sources, links, marked_1, ...)``.
 
-        A function in ``counted`` maps ``flags`` to a mask and may look at the
+        A function in ``marked`` maps ``flags`` to a mask and may look at the
         ``FOLLOW_KIND``, ``NOFOLLOW`` and ``COMMENT`` bits only.
         """
-        targets, sources, run_pair, run_class, run_length = self._runs()
-        classes = np.arange(8)
-        representative = (
-            np.where(classes & 1, FOLLOW_KIND, 0)
-            | np.where(classes & 2, NOFOLLOW, 0)
-            | np.where(classes & 4, COMMENT, 0)
-        ).astype(np.uint8)
+        targets, sources, links, starts = self._pair_table()
+        keys = self.sorted_keys()
         counts = []
-        for select in counted:
-            weights = run_length * np.asarray(select(representative), dtype=np.int64)[run_class]
-            per_pair = np.bincount(run_pair, weights=weights, minlength=len(targets))
-            counts.append(per_pair.astype(np.int64))
-        return (targets, sources, *counts)
+        for select in marked:
+            mask = _class_mask(keys, select)
+            if mask is None:
+                counts.append(links.copy())
+                continue
+            running = np.zeros(len(keys) + 1, dtype=links.dtype)
+            np.cumsum(mask, out=running[1:])
+            del mask
+            selected = running[starts + links]
+            selected -= running[starts]
+            counts.append(selected)
+        return (targets, sources, links, *counts)
+
+    def _pair_table(self) -> tuple[np.ndarray, ...]:
+        """``(targets, sources, links, starts)`` of the distinct pairs (made once)."""
+        cached = self.__dict__.get("_pair_cache")
+        if cached is not None:
+            return cached
+        keys = self.sorted_keys()
+        index_type = self.src.dtype
+        # Counts and positions fit in 32 bits below 2**31 links (int64 above).
+        count_type = np.int32 if len(keys) < 2**31 else np.int64
+        if not len(keys):
+            empty, none = np.zeros(0, dtype=index_type), np.zeros(0, dtype=count_type)
+            cached = (empty, empty, none, none)
+        else:
+            # Sorted keys of one pair differ in their class bits only: a new pair starts
+            # where neighbours differ by 8 or more. In place where it can be: every array
+            # of ten million entries made here costs its page faults.
+            step = np.bitwise_xor(keys[1:], keys[:-1])
+            starts = np.flatnonzero(step >= 8).astype(count_type)
+            del step
+            starts += 1
+            starts = np.concatenate((np.zeros(1, dtype=count_type), starts))
+            pair = keys[starts]
+            pair >>= 3
+            sources = np.remainder(pair, self.n).astype(index_type)
+            np.floor_divide(pair, self.n, out=pair)
+            targets = pair.astype(index_type)
+            del pair
+            links = np.empty(len(starts), dtype=count_type)
+            np.subtract(starts[1:], starts[:-1], out=links[:-1])
+            links[-1] = len(keys) - starts[-1]
+            cached = (targets, sources, links, starts)
+        self.__dict__["_pair_cache"] = cached
+        return cached
+
+
+def _class_mask(keys: np.ndarray, select) -> np.ndarray | None:
+    """Which of the ``sorted_keys`` ``select`` (a mask function of flags) picks; None for
+    all. The class is the key's low byte: read through a strided view, tested as bits of
+    one 8-bit table, so no index array the size of the keys is made."""
+    classes = np.arange(8)
+    representative = (
+        np.where(classes & 1, FOLLOW_KIND, 0)
+        | np.where(classes & 2, NOFOLLOW, 0)
+        | np.where(classes & 4, COMMENT, 0)
+    ).astype(np.uint8)
+    picked = np.asarray(select(representative), dtype=bool)
+    if picked.all():
+        return None
+    table = np.uint8(int(np.packbits(picked[::-1])[0]))  # bit c set when class c is picked
+    low = keys.view(np.uint8)[:: keys.itemsize] & np.uint8(7)  # little-endian low byte
+    if keys.dtype.byteorder == ">" or (keys.dtype.byteorder == "=" and np.little_endian is False):
+        low = (keys & 7).astype(np.uint8)
+    return ((table >> low) & np.uint8(1)).astype(bool)
 
 
 #: The columns ``flags_from_columns`` takes, in order.

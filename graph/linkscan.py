@@ -34,10 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from crawler.schema import EDGES_SCHEMA
 from graph.links import LATEST, LEVELS, LINK_KEY, Links, flags_from_columns
 from graph.store import crawl_files, reading
 
@@ -120,22 +118,21 @@ def _dense_key(codes: Sequence[np.ndarray], sizes: Sequence[int]) -> np.ndarray:
     return key
 
 
-def _latest(key: np.ndarray, fetched: pa.Array, position: pa.Array) -> np.ndarray:
+def _latest(key: np.ndarray, fetched: np.ndarray, position: np.ndarray) -> np.ndarray:
     """Indices of the rows that are the latest sighting of their key (each key once)."""
     order = np.argsort(key)
     ordered = key[order]
     same = ordered[1:] == ordered[:-1]
     if not same.any():
-        return np.arange(len(key), dtype=np.int32)
+        return np.arange(len(key))
     shared = np.zeros(len(key), dtype=bool)
     shared[:-1] = same
     shared[1:] |= same
     rows = order[shared]
-    when = fetched.cast(pa.int64()).to_numpy(zero_copy_only=False)[rows]
-    rows = rows[np.lexsort((position.to_numpy(zero_copy_only=False)[rows], when, key[rows]))]
+    rows = rows[np.lexsort((position[rows], fetched[rows], key[rows]))]
     sorted_keys = key[rows]
     last = np.append(sorted_keys[1:] != sorted_keys[:-1], True)
-    return np.concatenate([order[~shared], rows[last]]).astype(np.int32)
+    return np.concatenate([order[~shared], rows[last]])
 
 
 def _codes(column: pa.Array) -> np.ndarray:
@@ -144,34 +141,79 @@ def _codes(column: pa.Array) -> np.ndarray:
 
 def _part(batch: pa.RecordBatch, level: str, fragment: str, offset: int) -> _Part:
     column = batch.column
+    src, dst = column(f"src_{level}"), column(f"dst_{level}")
+    src_codes, dst_codes = _codes(src), _codes(dst)
+    # A link inside one node is no link between nodes: drop it before anything else (most
+    # of a real crawl's links are internal). At domain level the contract's ``internal``
+    # says which; between hosts, each target entry's position among the source entries,
+    # looked up in the two small dictionaries, tells.
+    if level == "domain":
+        internal = column("internal").to_numpy(zero_copy_only=False)
+    else:
+        as_source = pc.index_in(dst.dictionary, value_set=src.dictionary)
+        as_source = pc.fill_null(as_source, -1).to_numpy(zero_copy_only=False)
+        internal = as_source[dst_codes] == src_codes
+    between = np.flatnonzero(~internal)
     strings = [column(name) for name in LINK_KEY]
-    codes = [_codes(c) for c in strings]
+    codes = [_codes(c)[between] for c in strings]
     key = _dense_key(codes, [len(c.dictionary) for c in strings])
-    rows = _latest(key, column("fetched_at"), column("position"))
+    fetched = column("fetched_at").cast(pa.int64()).to_numpy(zero_copy_only=False)[between]
+    position = column("position").to_numpy(zero_copy_only=False)[between]
+    latest = _latest(key, fetched, position)
+    rows = between[latest].astype(np.int32)
     flags = flags_from_columns(
         *(column(c) for c in ("kind", "nofollow", "ugc", "sponsored", "placement"))
     )
-    src, dst = column(f"src_{level}"), column(f"dst_{level}")
     return _Part(
         fragment,
         offset,
         rows,
-        _codes(src)[rows],
-        _codes(dst)[rows],
+        src_codes[rows],
+        dst_codes[rows],
         flags[rows],
-        codes[0][rows],
+        codes[0][latest],
         src.dictionary,
         dst.dictionary,
         strings[0].dictionary,
     )
 
 
-def _encoded(column: pa.Array) -> pa.DictionaryArray:
-    return column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
+def _row_group(task: tuple[str, int, int], level: str, columns: list[str]) -> _Part | None:
+    """The links of one row group of one file (``task``: path, row group, first row)."""
+    path, group, offset = task
+    dictionary = [c for c in columns if c in _DICTIONARY_COLUMNS]
+    table = pq.ParquetFile(path, read_dictionary=dictionary).read_row_group(
+        group, columns=columns, use_threads=False
+    )
+    if table.num_rows == 0:
+        return None
+    batch = table.combine_chunks().to_batches()[0]
+    batch = pa.RecordBatch.from_arrays(
+        [
+            c if pa.types.is_dictionary(c.type) or n not in dictionary else pc.dictionary_encode(c)
+            for c, n in zip(batch.columns, batch.schema.names, strict=True)
+        ],
+        names=batch.schema.names,
+    )
+    return _part(batch, level, path, offset)
+
+
+_DICTIONARY_COLUMNS = {
+    "src_domain",
+    "dst_domain",
+    "src_host",
+    "dst_host",
+    "placement",
+    *LINK_KEY,
+}
 
 
 def read_links(crawl_dirs: Sequence[str | os.PathLike[str]], *, level: str = "domain") -> Links:
     """The links between different nodes (domains or hosts) in the crawls, each once.
+
+    Row groups are read and turned into links on two threads (Parquet decoding and numpy's
+    sorts release the GIL), each on its own, so a row group's decoding and its links go
+    on one core while the other does the next.
 
     Raises ``ValueError`` for an unknown level and ``graph.store.CrawlDirError`` /
     ``crawler.errors.InputFileError`` for paths that are not crawls or files that cannot
@@ -179,112 +221,86 @@ def read_links(crawl_dirs: Sequence[str | os.PathLike[str]], *, level: str = "do
     """
     if level not in LEVELS:
         raise ValueError(f"unknown graph level {level!r}; use domain or host")
-    dictionary = [f"src_{level}", f"dst_{level}", "placement", *LINK_KEY]
-    schema = EDGES_SCHEMA
-    for name in dictionary:
-        field = pa.field(name, pa.dictionary(pa.int32(), pa.string()))
-        schema = schema.set(schema.get_field_index(name), field)
+    columns = [f"src_{level}", f"dst_{level}", "placement", *LINK_KEY, "nofollow", "ugc"]
+    columns += ["sponsored", "internal", *LATEST]
     files = crawl_files(crawl_dirs, "edges")
-    parquet = ds.ParquetFileFormat(
-        read_options=ds.ParquetReadOptions(dictionary_columns=dictionary)
-    )
-    dataset = ds.dataset(files, schema=schema, format=parquet)
-    columns = [*dictionary, "nofollow", "ugc", "sponsored", *LATEST]
-    parts: list[_Part] = []
-    offsets: dict[str, int] = defaultdict(int)
     with reading(files):
-        # Little read-ahead: it buys no speed here and holds whole batches in memory.
-        scanner = dataset.scanner(
-            columns=columns,
-            batch_size=_BATCH_ROWS,
-            use_threads=True,
-            batch_readahead=4,
-            fragment_readahead=2,
-        )
-        for tagged in scanner.scan_batches():
-            batch, path = tagged.record_batch, tagged.fragment.path
-            if batch.num_rows:
-                batch = pa.RecordBatch.from_arrays(
-                    [_encoded(c) if pa.types.is_string(c.type) else c for c in batch.columns],
-                    names=batch.schema.names,
-                )
-                parts.append(_part(batch, level, path, offsets[path]))
-            offsets[path] += batch.num_rows
+        tasks = []
+        for path in files:
+            metadata = pq.read_metadata(path)
+            offset = 0
+            for group in range(metadata.num_row_groups):
+                tasks.append((path, group, offset))
+                offset += metadata.row_group(group).num_rows
+        with ThreadPoolExecutor(2) as pool:
+            found = pool.map(lambda task: _row_group(task, level, columns), tasks)
+            parts = [part for part in found if part is not None]
         return _merge(parts, level)
 
 
-def _encode_names(dictionaries: list[pa.Array]) -> tuple[pa.Array, list[np.ndarray]]:
-    """Global ids for the entries of ``dictionaries``: (names, one id map per dictionary).
+def _global_names(dictionaries: list[pa.Array]) -> tuple[pa.Array, list[np.ndarray]]:
+    """The distinct names of ``dictionaries``, sorted, and for each dictionary the id of
+    each of its entries.
 
-    One hash pass over the dictionaries, not over the rows; split in two halves hashed on
-    two threads (Arrow's kernels release the GIL), whose name lists are then merged.
+    One hash pass over the dictionaries, not over the rows, in two halves on two threads
+    (Arrow's kernels release the GIL); the halves' name lists are merged by a second,
+    small pass. Ids are in name order, so the same crawl always gives the same ids: the
+    names (a million) are sorted, not the links (ten million).
     """
-    if len(dictionaries) < 2:
-        encoded = pc.dictionary_encode(pa.chunked_array(dictionaries, type=pa.string()))
-        return encoded.chunk(0).dictionary, [c.indices.to_numpy() for c in encoded.chunks]
+
+    def encode(chunks: list[pa.Array]) -> pa.ChunkedArray:
+        return pc.dictionary_encode(pa.chunked_array(chunks, type=pa.string()))
+
     half = len(dictionaries) // 2
     with ThreadPoolExecutor(2) as pool:
-        halves = list(
-            pool.map(
-                lambda ds_: pc.dictionary_encode(pa.chunked_array(ds_, type=pa.string())),
-                (dictionaries[:half], dictionaries[half:]),
-            )
-        )
-    first, second = (h.chunk(0).dictionary for h in halves)
-    merged = pc.dictionary_encode(pa.chunked_array([first, second], type=pa.string()))
-    to_global = [c.indices.to_numpy() for c in merged.chunks]
-    maps = [to_global[i][c.indices.to_numpy()] for i, h in enumerate(halves) for c in h.chunks]
-    return merged.chunk(0).dictionary, maps
+        halves = list(pool.map(encode, (dictionaries[:half], dictionaries[half:])))
+    whole = encode([h.chunk(0).dictionary for h in halves if h.num_chunks])
+    names = whole.chunk(0).dictionary if whole.num_chunks else pa.array([], pa.string())
+    order = np.asarray(pc.sort_indices(names), dtype=np.int64)
+    rank = np.empty(len(names), dtype=np.int32 if len(names) < 2**31 else np.int64)
+    rank[order] = np.arange(len(names), dtype=rank.dtype)
+    to_global = [rank[c.indices.to_numpy(zero_copy_only=False)] for c in whole.chunks]
+    maps = [
+        to_global[i][c.indices.to_numpy(zero_copy_only=False)]
+        for i, h in enumerate(h for h in halves if h.num_chunks)
+        for c in h.chunks
+    ]
+    return names.take(pa.array(order)), maps
 
 
 def _merge(parts: list[_Part], level: str) -> Links:
     """Global ids for the parts' links, and each link once over all parts."""
     if not parts:
         return Links.from_codes([], [], [], [], level=level)
-    names, maps = _encode_names([d for p in parts for d in (p.src_names, p.dst_names)])
-    # Ids in name order, so the same crawl always gives the same ids: renumber the names
-    # (a million) rather than the links (ten million).
-    order = np.asarray(pc.sort_indices(names), dtype=np.int64)
-    rank = np.empty(len(names), dtype=maps[0].dtype)
-    rank[order] = np.arange(len(names), dtype=maps[0].dtype)
-    names = names.take(pa.array(order))
-    maps = [rank[m] for m in maps]
+    names, maps = _global_names([d for p in parts for d in (p.src_names, p.dst_names)])
     src = np.concatenate([maps[2 * i][p.src] for i, p in enumerate(parts)])
     dst = np.concatenate([maps[2 * i + 1][p.dst] for i, p in enumerate(parts)])
     flags = np.concatenate([p.flags for p in parts])
-    sizes = np.array([len(p.rows) for p in parts])
-    starts = np.concatenate(([0], np.cumsum(sizes)))
+    starts = np.concatenate(([0], np.cumsum([len(p.rows) for p in parts])))
     # A source node in the dictionaries of one batch only has all its sightings there.
     spread = np.bincount(np.concatenate(maps[0::2]), minlength=len(names)) > 1
-    candidates = np.flatnonzero(spread[src] & (src != dst))
-    keep = np.ones(len(src), dtype=bool)
+    candidates = np.flatnonzero(spread[src])
     if len(candidates):
         part_of = np.searchsorted(starts, candidates, side="right") - 1
         within = candidates - starts[part_of]
         # Fingerprint of (source page, target node): equal for every sighting of a link.
-        fp = np.zeros(len(candidates), dtype=np.uint64)
-        for p in np.unique(part_of):
-            mine = part_of == p
-            pages = parts[p].page[within[mine]]
-            used, inverse = np.unique(pages, return_inverse=True)
-            fp[mine] = fingerprints(parts[p].pages.take(pa.array(used)))[inverse]
+        # Candidates are in part order, so each part's are one slice.
+        fp = np.empty(len(candidates), dtype=np.uint64)
+        bounds = np.searchsorted(part_of, np.arange(len(parts) + 1))
+        for p in np.flatnonzero(np.diff(bounds)):
+            lo, hi = bounds[p], bounds[p + 1]
+            used, inverse = np.unique(parts[p].page[within[lo:hi]], return_inverse=True)
+            fp[lo:hi] = fingerprints(parts[p].pages.take(pa.array(used)))[inverse]
         fp = _mix(fp ^ _mix(dst[candidates].astype(np.uint64)))
         shared = _shared_fingerprints(fp, part_of, len(parts))
         if shared.any():
             checked = candidates[shared]
             rows = np.concatenate([p.rows for p in parts])[checked]
-            keep[checked[_older_duplicates(parts, part_of[shared], rows)]] = False
-    keep &= src != dst
-    if not keep.all():
-        src, dst, flags = src[keep], dst[keep], flags[keep]
-    used = np.zeros(len(names), dtype=bool)
-    used[src] = True
-    used[dst] = True
-    if not used.all():  # names seen only on links inside one node
-        kept = np.flatnonzero(used)
-        rank = np.full(len(names), -1, dtype=src.dtype)
-        rank[kept] = np.arange(len(kept), dtype=src.dtype)
-        names, src, dst = names.take(pa.array(kept)), rank[src], rank[dst]
+            older = checked[_older_duplicates(parts, part_of[shared], rows)]
+            if len(older):
+                keep = np.ones(len(src), dtype=bool)
+                keep[older] = False
+                src, dst, flags = src[keep], dst[keep], flags[keep]
     return Links(level, names, src, dst, flags)
 
 
