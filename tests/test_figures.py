@@ -75,7 +75,9 @@ def reference(dirs) -> dict[str, dict[str, int]]:
 
 
 @pytest.mark.parametrize("which", ["one crawl", "two crawls of the same web"])
-def test_rank_backlinks_and_the_report_give_the_definitions_figures(crawls, which, tmp_path, capsys):
+def test_rank_backlinks_and_the_report_give_the_definitions_figures(
+    crawls, which, tmp_path, capsys
+):
     dirs = crawls[which]
     expected = reference(dirs)
     table = rank_table(dirs)
