@@ -190,29 +190,37 @@ def read_table(path: str | os.PathLike[str]) -> pa.Table:
 _NAME_COLUMNS = ("domain", "host", "competitors", "label", "top_domains")
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, terminal: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
         return repr(value) if math.isfinite(value) and abs(value) >= 1e-4 else f"{value:.6g}"
     if hasattr(value, "isoformat"):
+        if terminal:  # UTC, to the minute: what a reader compares at a glance
+            return value.strftime("%Y-%m-%d %H:%M")
         return value.isoformat(sep=" ", timespec="seconds")
     return str(value)
 
 
 def _column_style(name: str, type_: pa.DataType, cells: list[str]) -> dict:
-    """How rich lays out a column: numbers right-aligned, names whole, URLs cut."""
+    """How rich lays out a column: numbers right-aligned and never wrapped (their header
+    may wrap between words, never inside one), names whole, long URLs cut with an
+    ellipsis."""
+    word = max(len(w) for w in name.split("_"))
     if pa.types.is_integer(type_) or pa.types.is_floating(type_):
-        return {"justify": "right", "no_wrap": True}
+        return {"justify": "right", "min_width": max(word, _widest(cells))}
+    if pa.types.is_timestamp(type_):
+        return {"no_wrap": True, "min_width": max(word, _widest(cells))}
     if name.endswith("url"):
-        return {"no_wrap": True, "overflow": "ellipsis", "min_width": min(24, _widest(cells))}
+        # One "word" to rich: when the column must shrink, it is cut with an ellipsis.
+        return {"overflow": "ellipsis", "min_width": min(12, _widest(cells))}
     if name.endswith(_NAME_COLUMNS) or name == "referring_domain":
-        return {"no_wrap": True, "min_width": _widest(cells, len(name))}
+        return {"no_wrap": True, "min_width": _widest(cells)}
     return {"overflow": "fold"}
 
 
-def _widest(cells: list[str], at_least: int = 1) -> int:
-    return max([at_least, *(len(c) for c in cells)])
+def _widest(cells: list[str]) -> int:
+    return max([1, *(len(c) for c in cells)])
 
 
 def print_table(
@@ -222,6 +230,7 @@ def print_table(
     *,
     more: str = "use --limit N to show more",
     decimals: dict[str, int] | None = None,
+    terminal: bool | None = None,
 ) -> None:
     """Print ``table`` (its first ``limit`` rows) as a readable table on stdout.
 
@@ -229,20 +238,23 @@ def print_table(
     an ellipsis; plain tab-separated lines when stdout is a pipe, so the output stays
     greppable. Floats are rounded as in ``write_table``'s CSV. Cell text is printed
     literally (rich markup in anchors is not run). When rows were left out, a last line
-    says how many, and ``more`` what to do about it.
+    says how many, and ``more`` what to do about it. ``terminal`` overrides the check
+    whether stdout is one.
     """
     shown = rounded(table.slice(0, limit) if limit is not None else table, decimals)
-    rows = [[_cell(v) for v in row.values()] for row in shown.to_pylist()]
-    if sys.stdout.isatty():
+    on_terminal = sys.stdout.isatty() if terminal is None else terminal
+    rows = [[_cell(v, on_terminal) for v in row.values()] for row in shown.to_pylist()]
+    if on_terminal:
+        from rich import box
         from rich.console import Console
         from rich.table import Table
         from rich.text import Text
 
-        view = Table(title=title, show_lines=False)
+        view = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1), collapse_padding=True)
         for i, field in enumerate(shown.schema):
-            view.add_column(
-                field.name, **_column_style(field.name, field.type, [r[i] for r in rows])
-            )
+            style = _column_style(field.name, field.type, [r[i] for r in rows])
+            # Spaces, not underscores, between a header's words: it may wrap there.
+            view.add_column(Text(field.name.replace("_", " ")), **style)
         for row in rows:
             view.add_row(*(Text(cell) for cell in row))
         Console().print(view)
