@@ -8,8 +8,7 @@ unweighted, because a referring domain is one vote whatever the number of its li
 is what makes sitewide footer links and comment spam cheap.
 
 The links come from ``graph.linkscan.read_links`` (dictionary codes, no per-row Python);
-the distinct edges from one sort of packed 64-bit keys (``graph.links.Links.pairs``).
-networkx is never used here.
+the distinct edges from a counting sort (scipy's COO -> CSR). networkx is never used here.
 """
 
 from __future__ import annotations
@@ -202,41 +201,37 @@ def graph_from_links(links: Links, *, include_nofollow: bool = False) -> LinkGra
     """The graph whose edges are the followable ``links`` (all links of a following kind
     with ``include_nofollow``); ``counts`` holds every node's ``link_counts`` over all of
     ``links``, followed or not."""
-
-    def edge(flags: np.ndarray) -> np.ndarray:
-        return followable_flags(flags, include_nofollow)
-
-    def editorial(flags: np.ndarray) -> np.ndarray:
-        return edge(flags) & ((flags & COMMENT) == 0)
-
-    targets, sources, _, per_edge, outside_comments = links.pairs(edge, editorial)
-    is_edge = per_edge > 0
-    if not is_edge.all():
-        targets, sources = targets[is_edge], sources[is_edge]
-        per_edge, outside_comments = per_edge[is_edge], outside_comments[is_edge]
-    used = np.zeros(links.n, dtype=bool)
-    used[targets] = True
-    used[sources] = True
+    edge = followable_flags(links.flags, include_nofollow)
+    src, dst = links.src[edge], links.dst[edge]
+    # One int64 per link carries both counts, so one COO -> CSR pass sums both: the low
+    # 32 bits count the edge's links, the high bits those outside comment areas.
+    weight = np.full(len(src), (1 << 32) + 1, dtype=np.int64)
+    weight[(links.flags[edge] & COMMENT) != 0] = 1
+    # COO -> CSR is a counting sort by target; duplicates (several links for one edge) are
+    # summed. Faster than sorting 64-bit keys; np.unique is slower still.
+    n_all = links.n
+    summed = sp.coo_array((weight, (dst, src)), shape=(n_all, n_all)).tocsr()
+    del src, dst, weight
+    summed.sum_duplicates()
+    used = np.diff(summed.indptr) > 0
+    used[summed.indices] = True
     kept = np.flatnonzero(used)
-    # Pairs come sorted by target, then source, and renumbering the nodes that are an end
-    # of an edge keeps name order, so they already are the transposed adjacency in CSR.
-    edges = len(targets)
-    indptr = np.empty(len(kept) + 1, dtype=np.int32 if edges < 2**31 else np.int64)
-    indptr[:-1] = np.searchsorted(targets, kept)
-    indptr[-1] = edges
-    if len(kept) < links.n:
-        remap = np.zeros(links.n, dtype=sources.dtype)
-        remap[kept] = np.arange(len(kept), dtype=sources.dtype)
-        sources = remap[sources]
-    counts = link_counts(links).take(pa.array(kept))
+    indptr, indices = summed.indptr, summed.indices
+    if len(kept) < n_all:  # names that are no edge's end are not nodes
+        remap = np.zeros(n_all, dtype=indices.dtype)
+        remap[kept] = np.arange(len(kept), dtype=indices.dtype)
+        indices = remap[indices]
+        indptr = np.concatenate(([0], indptr[kept + 1]))
+    if len(indices) < 2**31:
+        indptr = indptr.astype(np.int32, copy=False)
     return LinkGraph(
         level=links.level,
         names=links.names.take(pa.array(kept)),
         indptr=indptr,
-        indices=sources,
-        links=per_edge.astype(np.int32, copy=False),
-        editorial_links=outside_comments.astype(np.int32, copy=False),
-        counts=counts,
+        indices=indices,
+        links=(summed.data & 0xFFFFFFFF).astype(np.int32),
+        editorial_links=(summed.data >> 32).astype(np.int32),
+        counts=link_counts(links).take(pa.array(kept)),
     )
 
 

@@ -227,108 +227,28 @@ class Links:
         """The links where ``mask`` is true (same nodes)."""
         return Links(self.level, self.names, self.src[mask], self.dst[mask], self.flags[mask])
 
-    def sorted_keys(self) -> np.ndarray:
-        """The links as sorted 64-bit keys ``(target * n + source) * 8 + class``.
+    def referring(self) -> np.ndarray:
+        """Per node, the distinct nodes with at least one link to it.
 
-        ``class`` holds a link's ``FOLLOW_KIND`` and ``NOFOLLOW`` bits (bits 0 and 1) and
-        ``COMMENT`` (bit 2), so one ``np.sort`` orders the links by target, then source,
-        then class: the distinct pairs come out in CSR order, and counting any class of
-        link per pair is a pass over this array. On ten million links that is several
-        times faster than scipy's COO -> CSR with duplicate summing. Made once per
-        ``Links`` (the graph and the counts share it). Needs fewer than 2**30 nodes.
+        One ``np.sort`` of the links as 64-bit keys ``target * n + source``: a new pair
+        starts wherever neighbours differ, and its target is counted once.
         """
-        cached = self.__dict__.get("_sorted_keys")
-        if cached is not None:
-            return cached
-        if self.n >= 2**30:
-            raise ValueError(f"{self.n} nodes: more than a graph of 2**30 nodes can hold")
-        flags = self.flags
+        n = self.n
+        if not len(self):
+            return np.zeros(n, dtype=np.int64)
+        if n >= 2**31:  # target * n + source would not fit in 64 bits
+            pairs = np.unique(np.stack([self.dst, self.src]), axis=1)[0]
+            return np.bincount(pairs, minlength=n)
         keys = self.dst.astype(np.int64)
-        keys *= self.n
+        keys *= n
         keys += self.src
-        keys <<= 3
-        keys |= (flags & np.uint8(3)) | ((flags >> np.uint8(2)) & np.uint8(4))
         keys.sort()
-        self.__dict__["_sorted_keys"] = keys
-        return keys
-
-    def pairs(self, *marked) -> tuple[np.ndarray, ...]:
-        """The distinct (target, source) node pairs of the links, sorted by target then
-        source, how many links each has, and for each function in ``marked`` how many of
-        those it selects: ``(targets, sources, links, marked_1, ...)``.
-
-        A function in ``marked`` maps ``flags`` to a mask and may look at the
-        ``FOLLOW_KIND``, ``NOFOLLOW`` and ``COMMENT`` bits only.
-        """
-        targets, sources, links, starts = self._pair_table()
-        keys = self.sorted_keys()
-        counts = []
-        for select in marked:
-            mask = _class_mask(keys, select)
-            if mask is None:
-                counts.append(links.copy())
-                continue
-            running = np.zeros(len(keys) + 1, dtype=links.dtype)
-            np.cumsum(mask, out=running[1:])
-            del mask
-            selected = running[starts + links]
-            selected -= running[starts]
-            counts.append(selected)
-        return (targets, sources, links, *counts)
-
-    def _pair_table(self) -> tuple[np.ndarray, ...]:
-        """``(targets, sources, links, starts)`` of the distinct pairs (made once)."""
-        cached = self.__dict__.get("_pair_cache")
-        if cached is not None:
-            return cached
-        keys = self.sorted_keys()
-        index_type = self.src.dtype
-        # Counts and positions fit in 32 bits below 2**31 links (int64 above).
-        count_type = np.int32 if len(keys) < 2**31 else np.int64
-        if not len(keys):
-            empty, none = np.zeros(0, dtype=index_type), np.zeros(0, dtype=count_type)
-            cached = (empty, empty, none, none)
-        else:
-            # Sorted keys of one pair differ in their class bits only: a new pair starts
-            # where neighbours differ by 8 or more. In place where it can be: every array
-            # of ten million entries made here costs its page faults.
-            step = np.bitwise_xor(keys[1:], keys[:-1])
-            starts = np.flatnonzero(step >= 8).astype(count_type)
-            del step
-            starts += 1
-            starts = np.concatenate((np.zeros(1, dtype=count_type), starts))
-            pair = keys[starts]
-            pair >>= 3
-            sources = np.remainder(pair, self.n).astype(index_type)
-            np.floor_divide(pair, self.n, out=pair)
-            targets = pair.astype(index_type)
-            del pair
-            links = np.empty(len(starts), dtype=count_type)
-            np.subtract(starts[1:], starts[:-1], out=links[:-1])
-            links[-1] = len(keys) - starts[-1]
-            cached = (targets, sources, links, starts)
-        self.__dict__["_pair_cache"] = cached
-        return cached
-
-
-def _class_mask(keys: np.ndarray, select) -> np.ndarray | None:
-    """Which of the ``sorted_keys`` ``select`` (a mask function of flags) picks; None for
-    all. The class is the key's low byte: read through a strided view, tested as bits of
-    one 8-bit table, so no index array the size of the keys is made."""
-    classes = np.arange(8)
-    representative = (
-        np.where(classes & 1, FOLLOW_KIND, 0)
-        | np.where(classes & 2, NOFOLLOW, 0)
-        | np.where(classes & 4, COMMENT, 0)
-    ).astype(np.uint8)
-    picked = np.asarray(select(representative), dtype=bool)
-    if picked.all():
-        return None
-    table = np.uint8(int(np.packbits(picked[::-1])[0]))  # bit c set when class c is picked
-    low = keys.view(np.uint8)[:: keys.itemsize] & np.uint8(7)  # little-endian low byte
-    if keys.dtype.byteorder == ">" or (keys.dtype.byteorder == "=" and np.little_endian is False):
-        low = (keys & 7).astype(np.uint8)
-    return ((table >> low) & np.uint8(1)).astype(bool)
+        first = np.empty(len(keys), dtype=bool)
+        first[0] = True
+        np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        keys = keys[first]
+        keys //= n
+        return np.bincount(keys, minlength=n)
 
 
 #: The columns ``flags_from_columns`` takes, in order.
@@ -349,20 +269,19 @@ def link_counts(links: Links) -> pa.Table:
 
     Rows are the nodes in name order, zeros where a node has no backlinks.
     """
-    n = links.n
-    referring = np.bincount(links.pairs()[0], minlength=n)
+    n, flags = links.n, links.flags
 
-    def per_target(mask: np.ndarray | None = None) -> np.ndarray:
-        dst = links.dst if mask is None else links.dst[mask]
-        return np.bincount(dst, minlength=n).astype(np.int64)
+    def per_target(mask: np.ndarray) -> np.ndarray:
+        # Masks select few links (nofollow ones), so count those, not all.
+        return np.bincount(links.dst[mask], minlength=n).astype(np.int64)
 
-    flags = links.flags
+    backlinks = np.bincount(links.dst, minlength=n).astype(np.int64)
     return pa.table(
         {
             links.level: links.names,
-            "referring_domains": pa.array(np.asarray(referring, dtype=np.int64)),
-            "backlinks": per_target(),
-            "dofollow": per_target(followable_flags(flags)),
+            "referring_domains": links.referring().astype(np.int64),
+            "backlinks": backlinks,
+            "dofollow": backlinks - per_target(~followable_flags(flags)),
             "nofollow": per_target((flags & NOFOLLOW) != 0),
             "ugc": per_target((flags & UGC) != 0),
             "sponsored": per_target((flags & SPONSORED) != 0),

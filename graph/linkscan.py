@@ -26,6 +26,7 @@ the string columns of the sightings they share (figures in ``docs/benchmarks.md`
 from __future__ import annotations
 
 import os
+from collections import defaultdict, deque
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -33,8 +34,10 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from crawler.schema import EDGES_SCHEMA
 from graph.links import LATEST, LEVELS, LINK_KEY, Links, flags_from_columns
 from graph.store import crawl_files, reading
 
@@ -177,42 +180,15 @@ def _part(batch: pa.RecordBatch, level: str, fragment: str, offset: int) -> _Par
     )
 
 
-def _row_group(task: tuple[str, int, int], level: str, columns: list[str]) -> _Part | None:
-    """The links of one row group of one file (``task``: path, row group, first row)."""
-    path, group, offset = task
-    dictionary = [c for c in columns if c in _DICTIONARY_COLUMNS]
-    table = pq.ParquetFile(path, read_dictionary=dictionary).read_row_group(
-        group, columns=columns, use_threads=False
-    )
-    if table.num_rows == 0:
-        return None
-    batch = table.combine_chunks().to_batches()[0]
-    batch = pa.RecordBatch.from_arrays(
-        [
-            c if pa.types.is_dictionary(c.type) or n not in dictionary else pc.dictionary_encode(c)
-            for c, n in zip(batch.columns, batch.schema.names, strict=True)
-        ],
-        names=batch.schema.names,
-    )
-    return _part(batch, level, path, offset)
-
-
-_DICTIONARY_COLUMNS = {
-    "src_domain",
-    "dst_domain",
-    "src_host",
-    "dst_host",
-    "placement",
-    *LINK_KEY,
-}
+def _encoded(column: pa.Array) -> pa.Array:
+    return column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
 
 
 def read_links(crawl_dirs: Sequence[str | os.PathLike[str]], *, level: str = "domain") -> Links:
     """The links between different nodes (domains or hosts) in the crawls, each once.
 
-    Row groups are read and turned into links on two threads (Parquet decoding and numpy's
-    sorts release the GIL), each on its own, so a row group's decoding and its links go
-    on one core while the other does the next.
+    The scanner's threads decode the next batches while a thread of their own turns each
+    decoded batch into links (numpy's sorts and gathers release the GIL).
 
     Raises ``ValueError`` for an unknown level and ``graph.store.CrawlDirError`` /
     ``crawler.errors.InputFileError`` for paths that are not crawls or files that cannot
@@ -220,20 +196,41 @@ def read_links(crawl_dirs: Sequence[str | os.PathLike[str]], *, level: str = "do
     """
     if level not in LEVELS:
         raise ValueError(f"unknown graph level {level!r}; use domain or host")
-    columns = [f"src_{level}", f"dst_{level}", "placement", *LINK_KEY, "nofollow", "ugc"]
-    columns += ["sponsored", "internal", *LATEST]
+    dictionary = [f"src_{level}", f"dst_{level}", "placement", *LINK_KEY]
+    schema = EDGES_SCHEMA
+    for name in dictionary:
+        field = pa.field(name, pa.dictionary(pa.int32(), pa.string()))
+        schema = schema.set(schema.get_field_index(name), field)
     files = crawl_files(crawl_dirs, "edges")
-    with reading(files):
-        tasks = []
-        for path in files:
-            metadata = pq.read_metadata(path)
-            offset = 0
-            for group in range(metadata.num_row_groups):
-                tasks.append((path, group, offset))
-                offset += metadata.row_group(group).num_rows
-        with ThreadPoolExecutor(2) as pool:
-            found = pool.map(lambda task: _row_group(task, level, columns), tasks)
-            parts = [part for part in found if part is not None]
+    parquet = ds.ParquetFileFormat(
+        read_options=ds.ParquetReadOptions(dictionary_columns=dictionary)
+    )
+    dataset = ds.dataset(files, schema=schema, format=parquet)
+    columns = [*dictionary, "nofollow", "ugc", "sponsored", "internal", *LATEST]
+    parts: list[_Part] = []
+    offsets: dict[str, int] = defaultdict(int)
+    pending: deque = deque()
+    with reading(files), ThreadPoolExecutor(1) as pool:
+        # Little read-ahead: more buys no speed here and holds whole batches in memory.
+        scanner = dataset.scanner(
+            columns=columns,
+            batch_size=_BATCH_ROWS,
+            use_threads=True,
+            batch_readahead=4,
+            fragment_readahead=2,
+        )
+        # Batches of one file come in order, so a batch's first row in its file is the
+        # count of that file's rows before it (what a later exact check reads back).
+        for tagged in scanner.scan_batches():
+            batch, path = tagged.record_batch, tagged.fragment.path
+            if batch.num_rows:
+                arrays = [_encoded(c) if pa.types.is_string(c.type) else c for c in batch.columns]
+                batch = pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+                pending.append(pool.submit(_part, batch, level, path, offsets[path]))
+                if len(pending) > 4:
+                    parts.append(pending.popleft().result())
+            offsets[path] += batch.num_rows
+        parts.extend(future.result() for future in pending)
         return _merge(parts, level)
 
 
