@@ -180,11 +180,20 @@ def _read_filtered(folder: Path):
 
 def run_ours_twice(folder: Path) -> dict:
     """``linkgraph rank FOLDER FOLDER``: two crawls with the same links."""
+    return _ours_timed([folder, folder])
+
+
+def run_ours_plain(folder: Path) -> dict:
+    """What ``linkgraph rank FOLDER`` runs, timed, without the solver figures."""
+    return _ours_timed([folder])
+
+
+def _ours_timed(folders: list[Path]) -> dict:
     from graph.authority import table_from_graph
     from graph.build import build_graph
 
     c0, t0 = _cpu_s(), time.perf_counter()
-    graph = build_graph([folder, folder])
+    graph = build_graph(folders)
     table = table_from_graph(graph)
     t1, c1 = time.perf_counter(), _cpu_s()
     return {
@@ -402,6 +411,7 @@ def child(which: str, folder: str) -> None:
     runner = {
         "ours": run_ours,
         "ours_twice": run_ours_twice,
+        "ours_plain": run_ours_plain,
         "igraph": run_igraph,
         "networkx": run_networkx,
         "solvers": run_solvers,
@@ -428,6 +438,14 @@ def main() -> None:
     parser.add_argument("--edges", type=int, default=10_000_000)
     parser.add_argument("--nx-domains", type=int, default=100_000)
     parser.add_argument("--nx-edges", type=int, default=1_000_000)
+    parser.add_argument(
+        "--crawl-like",
+        type=int,
+        default=10_000_000,
+        metavar="ROWS",
+        help="also rank bench_research.py's crawl-like dataset of ROWS edge rows (25 links "
+        "a page, 60%% internal, realistic URLs and anchors; 0 to skip)",
+    )
     parser.add_argument("--skip", nargs="*", default=[], help="contenders to skip")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -497,6 +515,23 @@ def main() -> None:
             f"peak MB ours {ours_small['peak_mb']:.0f}, networkx {nx_small['peak_mb']:.0f}",
             flush=True,
         )
+    if args.crawl_like:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from bench_research import generate
+
+        crawl = OUT / f"research-{args.crawl_like}"
+        if not (crawl / "edges").is_dir():
+            generate(crawl, args.crawl_like)
+        like = spawn("ours_plain", crawl)
+        print("ours on the crawl-like dataset", json.dumps(like), flush=True)
+        if "igraph" not in args.skip:
+            theirs = spawn("igraph", crawl)
+            print("igraph on the crawl-like dataset", json.dumps(theirs), flush=True)
+            print(
+                f"igraph / ours on the crawl-like dataset: "
+                f"{theirs['total_s'] / like['total_s']:.1f}x",
+                flush=True,
+            )
     print(
         f"load average {os.getloadavg()[0]:.2f} at the end; {time.perf_counter() - started:.0f} s",
         flush=True,

@@ -5,22 +5,22 @@ source URL, target URL, anchor and kind, with the flags of its latest sighting) 
 without hashing ten million URLs:
 
 1. The string columns are read as Parquet stores them, dictionary-encoded: each batch (a
-   row group) brings small dictionaries and integer codes. Within a batch the four codes
-   of a row identify its link exactly, so one ``np.sort`` of packed codes finds the
-   sightings of the same link there (a page that links twice to the same URL with the
-   same anchor); the latest is kept.
+   row group) brings small dictionaries and integer codes. Rows inside one node are
+   dropped first. Within a batch the four codes of a row identify its link exactly, so
+   one sort of packed codes finds the sightings of the same link there (a page that
+   links twice to the same URL with the same anchor); the latest is kept.
 2. The node names (domains or hosts) get global ids in one hash pass over the batches'
    dictionaries, not over the rows.
 3. Only a link whose source node appears in more than one batch can have sightings in
    two batches (the same page fetched in several crawls, or split between row groups).
-   Among those, a 64-bit fingerprint of the link's strings, made from the dictionaries,
-   picks the ones whose fingerprint also occurs in another batch: equal strings always
-   have equal fingerprints, so no duplicate is missed.
-4. Those few are checked exactly: their strings are read again from their files and
-   compared, and of each set of equal links only the latest sighting stays.
+   For those, a 64-bit fingerprint of the source URL (from its batch's dictionary) and
+   the target node picks the ones whose fingerprint also occurs in another batch: equal
+   strings always have equal fingerprints, so no duplicate is missed.
+4. Those are checked exactly: their strings are read again from their files, grouped by
+   one dictionary code per column, and of each group only the latest sighting stays.
 
-On one crawl step 4 reads almost nothing; on several crawls of the same web it reads
-the string columns of the sightings they share (figures in ``docs/benchmarks.md``).
+On one crawl steps 3 and 4 touch almost nothing; on several crawls of the same web they
+read the string columns of the links the crawls share (figures in docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -216,8 +216,8 @@ def read_links(crawl_dirs: Sequence[str | os.PathLike[str]], *, level: str = "do
             columns=columns,
             batch_size=_BATCH_ROWS,
             use_threads=True,
-            batch_readahead=4,
-            fragment_readahead=2,
+            batch_readahead=2,
+            fragment_readahead=1,
         )
         # Batches of one file come in order, so a batch's first row in its file is the
         # count of that file's rows before it (what a later exact check reads back).
