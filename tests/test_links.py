@@ -173,3 +173,8 @@ def test_the_followable_rule_is_the_same_in_sql_pyarrow_and_numpy():
     assert in_arrow.num_rows == sum(expected)
     assert followable_flags(flags).tolist() == expected
     assert ((flags & FOLLOW_KIND) != 0).tolist() == [True, True, True, False] * 2
+
+
+def test_a_crawl_given_twice_is_counted_once(tmp_path):
+    crawl = write(tmp_path / "jan", PAGE, files=2)
+    assert as_multiset(read_links([crawl, crawl])) == as_multiset(read_links([crawl]))
