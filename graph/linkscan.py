@@ -201,7 +201,8 @@ def read_links(crawl_dirs: Sequence[str | os.PathLike[str]], *, level: str = "do
     for name in dictionary:
         field = pa.field(name, pa.dictionary(pa.int32(), pa.string()))
         schema = schema.set(schema.get_field_index(name), field)
-    files = crawl_files(crawl_dirs, "edges")
+    # A crawl given twice is one crawl: its files are read once.
+    files = list(dict.fromkeys(crawl_files(crawl_dirs, "edges")))
     parquet = ds.ParquetFileFormat(
         read_options=ds.ParquetReadOptions(dictionary_columns=dictionary)
     )
