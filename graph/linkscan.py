@@ -232,6 +232,10 @@ def read_links(crawl_dirs: Sequence[str | os.PathLike[str]], *, level: str = "do
                     parts.append(pending.popleft().result())
             offsets[path] += batch.num_rows
         parts.extend(future.result() for future in pending)
+    # The decoded batches are gone; their memory would otherwise stay with Arrow's
+    # allocator while numpy, which has its own, makes the graph.
+    pa.default_memory_pool().release_unused()
+    with reading(files):
         return _merge(parts, level)
 
 
