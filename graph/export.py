@@ -23,7 +23,7 @@ from crawler.atomic import atomic_path
 from crawler.errors import LinkgraphError
 from graph.authority import table_from_graph
 from graph.build import LinkGraph, build_graph
-from graph.output import neutralise_cell
+from graph.output import neutralise_cell, writing
 
 __all__ = ["EXPORT_FORMATS", "ExportError", "to_networkx", "graph_to_networkx", "write_graph"]
 
@@ -80,7 +80,7 @@ def _atomic(path: Path, write) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(f"{path}: directory {folder} does not exist")
-    with atomic_path(path) as tmp:
+    with writing(path), atomic_path(path) as tmp:
         write(str(tmp))
 
 

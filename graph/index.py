@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from crawler.atomic import write_json_atomic
+from crawler.errors import InputFileError
 from crawler.schema import EDGES_SCHEMA
 from graph.store import crawl_dirs, crawl_files, reading
 
@@ -128,7 +129,12 @@ def build_index(
     folder = crawl_dirs([crawl_dir])[0]
     state = _edge_files_state(folder)
     target = folder / INDEX_DIR
-    staging = Path(tempfile.mkdtemp(prefix=".research-index.", dir=folder))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".research-index.", dir=folder))
+    except OSError as exc:
+        raise InputFileError(
+            folder, f"cannot write the index here ({exc.strerror or exc})"
+        ) from None
     writers: dict[int, pq.ParquetWriter] = {}
 
     def write(bucket: int, rows: pa.Table) -> None:

@@ -38,7 +38,6 @@ __all__ = [
     "CARRIED",
     "FOLLOW_KINDS",
     "LEVELS",
-    "COUNT_COLUMNS",
     "FOLLOW_KIND",
     "NOFOLLOW",
     "UGC",
@@ -63,9 +62,6 @@ CARRIED = ("rel", "nofollow", "ugc", "sponsored", "placement")
 FOLLOW_KINDS = ("a", "area", "redirect")
 #: Graph levels: registered domains or hosts.
 LEVELS = ("domain", "host")
-
-#: The columns of ``link_counts`` after the node name, in order.
-COUNT_COLUMNS = ("referring_domains", "backlinks", "dofollow", "nofollow", "ugc", "sponsored")
 
 # Bits of ``Links.flags``, one byte per link.
 FOLLOW_KIND = 1  # kind is one of FOLLOW_KINDS
@@ -222,10 +218,6 @@ class Links:
         names = encoded.chunk(0).dictionary
         flags = flags_from_columns(*(rows.column(c).combine_chunks() for c in CARRIED_FLAG_COLUMNS))
         return cls.from_codes(names, src, dst, flags, level=level)
-
-    def select(self, mask: np.ndarray) -> Links:
-        """The links where ``mask`` is true (same nodes)."""
-        return Links(self.level, self.names, self.src[mask], self.dst[mask], self.flags[mask])
 
     def referring(self) -> np.ndarray:
         """Per node, the distinct nodes with at least one link to it.

@@ -18,6 +18,8 @@ import json
 import math
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
@@ -36,6 +38,7 @@ __all__ = [
     "plural",
     "write_table",
     "write_text",
+    "writing",
     "read_table",
     "print_table",
     "neutralise_cell",
@@ -137,7 +140,7 @@ def write_table(
         raise OutputError(f"{path}: directory {folder} does not exist")
     if fmt != "parquet":
         table = rounded(table, decimals)
-    with atomic_path(path) as tmp:
+    with writing(path), atomic_path(path) as tmp:
         if fmt == "parquet":
             pq.write_table(table, tmp, compression="zstd")
         elif fmt == "csv":
@@ -160,7 +163,18 @@ def write_text(text: str, path: str | os.PathLike[str]) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"{path}: directory {folder} does not exist")
-    return write_text_atomic(text, path)
+    with writing(path):
+        return write_text_atomic(text, path)
+
+
+@contextmanager
+def writing(path: str | os.PathLike[str]) -> Iterator[None]:
+    """A file that cannot be written (no permission, a directory in the way, a full disk)
+    becomes an ``OutputError`` naming it."""
+    try:
+        yield
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or one_line(exc)})") from None
 
 
 def read_table(path: str | os.PathLike[str]) -> pa.Table:

@@ -153,3 +153,21 @@ def test_a_finished_crawl_gives_no_warning(crawls, capsys):
     tmp, crawl, _ = crawls
     (crawl / "crawl.json").write_text(json.dumps({"crawl_id": "jan", "status": "finished"}))
     assert run(capsys, ["backlinks", "target.com", str(crawl)]) == (0, [])
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["rank", "{crawl}", "--out", "{target}"],
+        ["backlinks", "target.com", "{crawl}", "--out", "{target}"],
+        ["export", "{crawl}", "--format", "csv", "--out", "{target}"],
+    ],
+    ids=["rank", "backlinks", "export"],
+)
+def test_an_out_file_that_cannot_be_written_is_one_line_naming_it(crawls, capsys, argv):
+    tmp, crawl, _ = crawls
+    target = tmp / "taken.csv"
+    target.mkdir()  # a directory where the file should go
+    code, err = run(capsys, [a.format(crawl=crawl, target=target) for a in argv])
+    assert code == 2
+    assert len(err) == 1 and f"{target}: cannot write" in err[0]

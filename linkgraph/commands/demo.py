@@ -99,17 +99,18 @@ def prepare_out(out: Path) -> None:
         for folder in (crawl / "pages", crawl / "edges", crawl, out / "crawls"):
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
-    out.mkdir(parents=True, exist_ok=True)
     from linkgraph import __version__
 
-    write_json_atomic(
-        {
-            "made_by": "linkgraph demo",
-            "version": __version__,
-            "writes": [f"crawls/{CRAWL_ID}", REPORT],
-        },
-        marker,
-    )
+    mark = {
+        "made_by": "linkgraph demo",
+        "version": __version__,
+        "writes": [f"crawls/{CRAWL_ID}", REPORT],
+    }
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(mark, marker)
+    except OSError as exc:
+        raise UsageError(f"{out}: cannot write here ({exc.strerror or exc})") from None
 
 
 def _crawl(proxy_url: str, seeds: list[str], data_dir: Path, crawl_id: str) -> None:
