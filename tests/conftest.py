@@ -8,4 +8,5 @@ pytest_plugins = [
     "tests.fixtures_system",
     "tests.fixtures_sandbox",
     "tests.fixtures_crawl",
+    "tests.fixtures_research",
 ]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from linkgraph.cli import main
-from tests.test_research_core import JAN, NEW_LINKS, NEW_PAGES, OLD_LINKS, OLD_PAGES, write_crawl
+from tests.fixtures_research import JAN, NEW_LINKS, NEW_PAGES, OLD_LINKS, OLD_PAGES, write_crawl
 
 COMMANDS = {
     "rank": ["rank", "{crawl}"],

@@ -12,10 +12,10 @@ import pytest
 
 from graph.output import plural, print_table, rounded, score_decimals, write_table
 from linkgraph.cli import main
+from tests.fixtures_research import JAN, OLD_LINKS, OLD_PAGES
+from tests.fixtures_research import write_crawl as write_research_crawl
 from tests.test_graph_authority import ROWS
 from tests.test_graph_build import edge, write_crawl
-from tests.test_research_core import JAN, OLD_LINKS, OLD_PAGES
-from tests.test_research_core import write_crawl as write_research_crawl
 
 LONG_DOMAIN = "a-very-long-registered-domain-name-for-testing.co.uk"
 LONG_URL = "https://" + LONG_DOMAIN + "/" + "/".join(f"section-{i}" for i in range(12))

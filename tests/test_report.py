@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from graph.report import build_report, render_report
-from tests.test_research_core import (
+from tests.fixtures_research import (
     AUTHORITY,
     FEB,
     JAN,

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from linkgraph.cli import main
-from tests.test_research_core import (
+from tests.fixtures_research import (
     AUTHORITY,
     FEB,
     JAN,
