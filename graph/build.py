@@ -21,10 +21,26 @@ import numpy as np
 import pyarrow as pa
 import scipy.sparse as sp
 
-from graph.links import COMMENT, FOLLOW_KIND, Links, followable_flags, link_counts
+from graph.links import (
+    COMMENT,
+    FOLLOW_KIND,
+    FOLLOW_KINDS,
+    LEVELS,
+    Links,
+    followable_flags,
+    link_counts,
+)
 from graph.linkscan import read_links
 
-__all__ = ["LinkGraph", "build_graph", "graph_from_links", "graph_from_arrays"]
+# FOLLOW_KINDS and LEVELS are defined in graph.links; importable from here as before.
+__all__ = [
+    "FOLLOW_KINDS",
+    "LEVELS",
+    "LinkGraph",
+    "build_graph",
+    "graph_from_links",
+    "graph_from_arrays",
+]
 
 
 @dataclass(frozen=True, eq=False)

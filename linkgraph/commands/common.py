@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import textwrap
 import sys
 from pathlib import Path
 
@@ -77,11 +78,12 @@ def positive_float(text: str) -> float:
 
 
 def command(subparsers, name: str, help_text: str, description: str, example: str, parents):
-    """A command's parser: its help, a description, an example epilog, the shared groups."""
+    """A command's parser: its help, a description (wrapped for an 80-column terminal), an
+    example epilog (kept as written), the shared groups."""
     return subparsers.add_parser(
         name,
         help=help_text,
-        description=description,
+        description=textwrap.fill(description, 79),
         epilog=example,
         parents=parents,
         formatter_class=argparse.RawDescriptionHelpFormatter,

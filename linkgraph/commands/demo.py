@@ -16,6 +16,7 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -44,7 +45,7 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "demo",
         help="crawl the offline sandbox web, rank it and write a report",
-        description=DESCRIPTION,
+        description=textwrap.fill(DESCRIPTION, 79),
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
