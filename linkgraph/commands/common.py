@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import argparse
 import math
-import textwrap
 import sys
+import textwrap
 from pathlib import Path
 
 from crawler.errors import LinkgraphError
