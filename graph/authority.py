@@ -16,7 +16,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from crawler.errors import LinkgraphError
-from graph.build import LEVELS, LinkGraph, build_graph
+from graph.build import LinkGraph, build_graph
+from graph.links import LEVELS
 from graph.pagerank import PageRankError, pagerank, topic_pagerank, trustrank
 
 __all__ = [
@@ -31,7 +32,15 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SORT_COLUMNS = ("pagerank", "authority", "trust", "niche", "referring_domains", "backlinks")
+SORT_COLUMNS = (
+    "pagerank",
+    "authority",
+    "trust",
+    "niche",
+    "referring_domains",
+    "backlinks",
+    "dofollow",
+)
 
 
 class RankError(LinkgraphError):
@@ -132,9 +141,13 @@ def table_from_graph(
             graph.level: graph.names,
             "pagerank": pr,
             "authority": authority_scores(pr),
-            "referring_domains": graph.in_degree(),
-            "backlinks": graph.backlinks,
+            # The link figures are graph.links.link_counts, the same numbers as
+            # `linkgraph backlinks`; the degrees are the graph's own (PageRank's votes).
+            "referring_domains": graph.counts.column("referring_domains"),
+            "backlinks": graph.counts.column("backlinks"),
             "outlinking_domains": graph.out_degree(),
+            "dofollow": graph.counts.column("dofollow"),
+            "graph_in_degree": graph.in_degree(),
         }
         if trusted is not None:
             # Trust passes only through links the linking site placed itself, not through
@@ -234,9 +247,11 @@ def rank_table(
     -------
     pyarrow.Table
         Columns ``domain`` (or ``host``), ``pagerank``, ``authority`` (0-100),
-        ``referring_domains``, ``backlinks``, ``outlinking_domains``, and ``trust`` /
-        ``niche`` when asked for; at host level the counts are of hosts. Sorted by
-        ``sort_by`` descending, ties by name.
+        ``referring_domains``, ``backlinks`` (``graph.links.link_counts``),
+        ``outlinking_domains`` (graph out-degree), ``dofollow`` (followable backlinks),
+        ``graph_in_degree`` (domains passing it PageRank), and ``trust`` / ``niche``
+        when asked for; at host level the counts are of hosts. Sorted by ``sort_by``
+        descending, ties by name.
 
     Raises
     ------

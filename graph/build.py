@@ -2,15 +2,13 @@
 
 The definitions are in ``docs/authority.md``: nodes are the registered domains (or hosts)
 at either end of at least one graph edge; an edge A -> B (A != B) exists when at least one
-followable link row (``nofollow`` false, ``kind`` ``a``, ``area`` or ``redirect``) goes
-from a page of A to a URL of B. The graph is unweighted, because a referring domain is one
-vote whatever the number of its links: that is what makes sitewide footer links and comment
-spam cheap.
+followable link (``graph.links``: a link counted once however often it was seen, with the
+flags of its latest sighting) goes from a page of A to a URL of B. The graph is
+unweighted, because a referring domain is one vote whatever the number of its links: that
+is what makes sitewide footer links and comment spam cheap.
 
-Only the needed columns are read, in streamed batches (``pyarrow.dataset``); names become
-integer ids through the Parquet dictionaries, merged in one hash pass (C++, no Python per
-row); filters test dictionary entries and mask integer codes; distinct edges come from a
-counting sort (scipy's COO -> CSR). networkx is never used here.
+The links come from ``graph.linkscan.read_links`` (dictionary codes, no per-row Python);
+the distinct edges from a counting sort (scipy's COO -> CSR). networkx is never used here.
 """
 
 from __future__ import annotations
@@ -21,29 +19,28 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import scipy.sparse as sp
 
-from crawler.schema import EDGES_SCHEMA
-from graph.store import crawl_files
+from graph.links import (
+    COMMENT,
+    FOLLOW_KIND,
+    FOLLOW_KINDS,
+    LEVELS,
+    Links,
+    followable_flags,
+    link_counts,
+)
+from graph.linkscan import read_links
 
+# FOLLOW_KINDS and LEVELS are defined in graph.links; importable from here as before.
 __all__ = [
     "FOLLOW_KINDS",
     "LEVELS",
     "LinkGraph",
     "build_graph",
-    "graph_from_dataset",
+    "graph_from_links",
     "graph_from_arrays",
 ]
-
-#: Link kinds that pass authority: anchors, image-map areas and redirects.
-FOLLOW_KINDS = ("a", "area", "redirect")
-
-#: Graph levels: registered domains or hosts.
-LEVELS = ("domain", "host")
-
-_BATCH_ROWS = 1 << 20
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,10 +62,13 @@ class LinkGraph:
     indices : numpy.ndarray of int32
         Source of each edge, grouped by target.
     links : numpy.ndarray of int32
-        Link rows behind each edge (at least 1), aligned with ``indices``.
+        Followable links behind each edge (at least 1), aligned with ``indices``.
     editorial_links : numpy.ndarray of int32
-        Of those, the rows outside comment areas: links the linking site placed itself,
+        Of those, the links outside comment areas: links the linking site placed itself,
         rather than a visitor. Trust flows only through edges where this is positive.
+    counts : pyarrow.Table
+        The link figures of each node (``graph.links.link_counts``), row ``i`` for node
+        ``i``: what ``linkgraph rank`` reports as ``referring_domains``, ``backlinks``...
     """
 
     level: str
@@ -77,6 +77,7 @@ class LinkGraph:
     indices: np.ndarray
     links: np.ndarray
     editorial_links: np.ndarray
+    counts: pa.Table
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -103,19 +104,9 @@ class LinkGraph:
             )
         return self._cache["dst"]
 
-    @property
-    def backlinks(self) -> np.ndarray:
-        """Per node, the link rows that make its in-edges (rows from other nodes)."""
-        if "backlinks" not in self._cache:
-            sums = np.zeros(self.n, dtype=np.int64)
-            rows = np.diff(self.indptr) > 0
-            if self.m:
-                sums[rows] = np.add.reduceat(self.links.astype(np.int64), self.indptr[:-1][rows])
-            self._cache["backlinks"] = sums
-        return self._cache["backlinks"]
-
     def in_degree(self) -> np.ndarray:
-        """Referring nodes per node (distinct sources of its in-edges)."""
+        """Nodes with an edge to each node: those that pass it PageRank (``graph_in_degree``
+        of ``linkgraph rank``)."""
         if "in" not in self._cache:
             self._cache["in"] = np.diff(self.indptr).astype(np.int64)
         return self._cache["in"]
@@ -131,13 +122,6 @@ class LinkGraph:
         if key not in self._cache:
             self._cache[key] = make()
         return self._cache[key]
-
-    def index(self, name: str) -> int:
-        """The id of the node called ``name``; ``KeyError`` when it is not a node."""
-        lookup = self._name_index()
-        if name not in lookup:
-            raise KeyError(name)
-        return lookup[name]
 
     def ids(self, names: Sequence[str]) -> tuple[np.ndarray, list[str]]:
         """Ids of the ``names`` that are nodes (sorted, distinct), and the names that are not."""
@@ -185,6 +169,7 @@ class LinkGraph:
                     indices=self.indices[keep],
                     links=self.editorial_links[keep],
                     editorial_links=self.editorial_links[keep],
+                    counts=self.counts,
                 )
         return self._cache["editorial"]
 
@@ -208,7 +193,8 @@ def build_graph(
     Parameters
     ----------
     crawl_dirs : sequence of paths
-        Crawl directories (or ground-truth exports); their edges are read as one dataset.
+        Crawl directories (or ground-truth exports); their edges are read as one dataset,
+        and a link seen in several of them counts once.
     level : {"domain", "host"}
         Nodes are registered domains or hosts.
     include_nofollow : bool
@@ -218,83 +204,51 @@ def build_graph(
     ------
     graph.store.CrawlDirError
         A path is not a crawl directory.
+    crawler.errors.InputFileError
+        A file of the crawls cannot be read.
     ValueError
-        ``level`` is not one of ``LEVELS``.
+        ``level`` is not one of ``graph.links.LEVELS``.
     """
-    if level not in LEVELS:
-        raise ValueError(f"unknown graph level {level!r}; use domain or host")
-    # Read the string columns as Parquet stores them, dictionary-encoded: each row group
-    # then brings its own small dictionary and integer codes, so only the dictionaries need
-    # hashing, not every row, and filters test a handful of dictionary entries.
-    schema = EDGES_SCHEMA
-    dictionary_columns = [f"src_{level}", f"dst_{level}", "kind", "placement"]
-    for name in dictionary_columns:
-        schema = schema.set(
-            schema.get_field_index(name), pa.field(name, pa.dictionary(pa.int32(), pa.string()))
-        )
-    files = crawl_files(crawl_dirs, "edges")
-    parquet = ds.ParquetFileFormat(
-        read_options=ds.ParquetReadOptions(dictionary_columns=dictionary_columns)
+    links = read_links(crawl_dirs, level=level)
+    return graph_from_links(links, include_nofollow=include_nofollow)
+
+
+def graph_from_links(links: Links, *, include_nofollow: bool = False) -> LinkGraph:
+    """The graph whose edges are the followable ``links`` (all links of a following kind
+    with ``include_nofollow``); ``counts`` holds every node's ``link_counts`` over all of
+    ``links``, followed or not."""
+    edge = followable_flags(links.flags, include_nofollow)
+    src, dst = links.src[edge], links.dst[edge]
+    # One int64 per link carries both counts, so one COO -> CSR pass sums both: the low
+    # 32 bits count the edge's links, the high bits those outside comment areas.
+    weight = np.full(len(src), (1 << 32) + 1, dtype=np.int64)
+    weight[(links.flags[edge] & COMMENT) != 0] = 1
+    # COO -> CSR is a counting sort by target; duplicates (several links for one edge) are
+    # summed. Faster than sorting 64-bit keys; np.unique is slower still.
+    n_all = links.n
+    summed = sp.coo_array((weight, (dst, src)), shape=(n_all, n_all)).tocsr()
+    del src, dst, weight
+    summed.sum_duplicates()
+    used = np.diff(summed.indptr) > 0
+    used[summed.indices] = True
+    kept = np.flatnonzero(used)
+    indptr, indices = summed.indptr, summed.indices
+    if len(kept) < n_all:  # names that are no edge's end are not nodes
+        remap = np.zeros(n_all, dtype=indices.dtype)
+        remap[kept] = np.arange(len(kept), dtype=indices.dtype)
+        indices = remap[indices]
+        indptr = np.concatenate(([0], indptr[kept + 1]))
+    if len(indices) < 2**31:
+        indptr = indptr.astype(np.int32, copy=False)
+    return LinkGraph(
+        level=links.level,
+        names=links.names.take(pa.array(kept)),
+        indptr=indptr,
+        indices=indices,
+        links=(summed.data & 0xFFFFFFFF).astype(np.int32),
+        editorial_links=(summed.data >> 32).astype(np.int32),
+        counts=link_counts(links).take(pa.array(kept)),
     )
-    dataset = ds.dataset(files, schema=schema, format=parquet)
-    return graph_from_dataset(dataset, level=level, include_nofollow=include_nofollow)
-
-
-def graph_from_dataset(
-    dataset: ds.Dataset, *, level: str = "domain", include_nofollow: bool = False
-) -> LinkGraph:
-    """Build the graph from an edges dataset (columns of ``crawler.schema.EDGES_SCHEMA``).
-
-    The name columns may be plain strings or dictionary-encoded.
-    """
-    if level not in LEVELS:
-        raise ValueError(f"unknown graph level {level!r}; use domain or host")
-    # No filter pushed into the scan: evaluating it there costs more than reading the two
-    # low-cardinality columns and masking integer codes here (docs/benchmarks.md).
-    scanner = dataset.scanner(
-        columns=[f"src_{level}", f"dst_{level}", "kind", "placement", "nofollow"],
-        batch_size=_BATCH_ROWS,
-        use_threads=True,
-    )
-    follow_kinds = pa.array(FOLLOW_KINDS)
-    dictionaries: list[pa.Array] = []
-    codes: list[np.ndarray] = []
-    in_comments: list[np.ndarray] = []
-    for batch in scanner.to_batches():
-        if batch.num_rows == 0:
-            continue
-        src, dst, kind, placement = (_encoded(c) for c in batch.columns[:4])
-        nofollow = batch.column(4)
-        keep = pc.is_in(kind.dictionary, value_set=follow_kinds).to_numpy(zero_copy_only=False)[
-            kind.indices.to_numpy()
-        ]
-        if not include_nofollow:
-            keep &= ~nofollow.to_numpy(zero_copy_only=False)
-        comment = pc.equal(placement.dictionary, "comment").to_numpy(zero_copy_only=False)
-        in_comments.append(comment[placement.indices.to_numpy()[keep]])
-        for column in (src, dst):
-            dictionaries.append(column.dictionary)
-            codes.append(column.indices.to_numpy()[keep])
-    if not codes:
-        return graph_from_arrays(pa.array([], pa.string()), [], [], level=level)
-    # One hash pass over all the dictionaries (not over every row): the chunks of the
-    # result share one dictionary, and chunk i maps the codes of dictionary i to it.
-    encoded = pc.dictionary_encode(pa.chunked_array(dictionaries, type=pa.string()))
-    del dictionaries
-    maps = [chunk.indices.to_numpy() for chunk in encoded.chunks]
-    src = np.concatenate([m[c] for m, c in zip(maps[0::2], codes[0::2], strict=True)])
-    dst = np.concatenate([m[c] for m, c in zip(maps[1::2], codes[1::2], strict=True)])
-    names = encoded.chunk(0).dictionary
-    del codes, maps
-    comment = np.concatenate(in_comments)
-    return graph_from_arrays(names, src, dst, comment=comment, level=level)
-
-
-def _encoded(column: pa.Array) -> pa.DictionaryArray:
-    """``column`` dictionary-encoded (it usually is already, read so from Parquet)."""
-    if pa.types.is_dictionary(column.type):
-        return column
-    return pc.dictionary_encode(column)
 
 
 def graph_from_arrays(
@@ -305,48 +259,13 @@ def graph_from_arrays(
     comment: np.ndarray | Sequence[bool] | None = None,
     level: str = "domain",
 ) -> LinkGraph:
-    """Build the graph from link rows given as ids into ``names`` (one entry per row).
+    """Build the graph from followable links given as ids into ``names`` (one per link).
 
-    Rows with ``src == dst`` are dropped; names that are no edge's end are not nodes. Node
-    ids are renumbered in name order. ``names`` must be distinct. ``comment`` marks rows
-    whose link sits in a comment area (``placement == "comment"``); none when omitted.
+    Links with ``src == dst`` are dropped; names that are no link's end are not nodes.
+    Node ids are renumbered in name order. ``names`` must be distinct. ``comment`` marks
+    links that sit in a comment area (``placement == "comment"``); none when omitted.
     """
-    names = pa.array(names, pa.string()) if not isinstance(names, pa.Array) else names
-    index_type = np.int32 if len(names) < 2**31 else np.int64
-    src = np.asarray(src, dtype=index_type)
-    dst = np.asarray(dst, dtype=index_type)
-    # One int64 per row carries both counts, so one COO -> CSR pass sums both: the low
-    # 32 bits count link rows, the high bits those outside comment areas.
-    weight = np.full(len(src), (1 << 32) + 1, dtype=np.int64)
+    flags = np.full(len(src), FOLLOW_KIND, dtype=np.uint8)
     if comment is not None:
-        weight[np.asarray(comment, dtype=bool)] = 1
-    loops = src == dst
-    if loops.any():
-        src, dst, weight = src[~loops], dst[~loops], weight[~loops]
-    used = np.zeros(len(names), dtype=bool)
-    used[src] = True
-    used[dst] = True
-    kept = np.flatnonzero(used)
-    kept_names = names.take(pa.array(kept))
-    # Renumber in name order so ids do not depend on the order rows were read in.
-    order = np.asarray(pc.sort_indices(kept_names), dtype=np.int64)
-    remap = np.full(len(names), -1, dtype=index_type)
-    remap[kept[order]] = np.arange(len(kept), dtype=index_type)
-    node_names = kept_names.take(pa.array(order))
-    n = len(kept)
-    # COO -> CSR is a counting sort by target; duplicates (several link rows for one
-    # edge) are summed, which gives each edge's link count. Faster than sorting 64-bit
-    # keys, and ``np.unique`` is slower still (../shared/MEASURED.md).
-    counts = sp.coo_array((weight, (remap[dst], remap[src])), shape=(n, n)).tocsr()
-    counts.sum_duplicates()
-    indptr = counts.indptr
-    if len(counts.indices) < 2**31:
-        indptr = indptr.astype(np.int32, copy=False)
-    return LinkGraph(
-        level=level,
-        names=node_names,
-        indptr=indptr,
-        indices=counts.indices.astype(index_type, copy=False),
-        links=(counts.data & 0xFFFFFFFF).astype(np.int32),
-        editorial_links=(counts.data >> 32).astype(np.int32),
-    )
+        flags[np.asarray(comment, dtype=bool)] |= COMMENT
+    return graph_from_links(Links.from_codes(names, src, dst, flags, level=level))

@@ -36,7 +36,7 @@ import pyarrow.compute as pc
 from crawler.errors import LinkgraphError
 from graph.build import LinkGraph, build_graph
 from graph.pagerank import pagerank
-from graph.store import edges_dataset, pages_dataset
+from graph.store import edges_dataset, pages_dataset, reading
 
 __all__ = ["Niche", "NicheError", "find_niches", "niches_table", "niche_domains"]
 
@@ -207,10 +207,12 @@ def _node_texts(crawl_dirs: Sequence[str | os.PathLike[str]], graph: LinkGraph) 
                 counts[node][word] += n
 
     pages = pages_dataset(crawl_dirs)
-    add(pages.to_table(columns=[level, "title"]), level, "title")
     edges = edges_dataset(crawl_dirs)
     cross = pc.field(f"src_{level}") != pc.field(f"dst_{level}")
-    add(edges.to_table(columns=[f"dst_{level}", "anchor"], filter=cross), f"dst_{level}", "anchor")
+    with reading([*pages.files, *edges.files]):
+        add(pages.to_table(columns=[level, "title"]), level, "title")
+        anchors = edges.to_table(columns=[f"dst_{level}", "anchor"], filter=cross)
+    add(anchors, f"dst_{level}", "anchor")
     return counts
 
 

@@ -1,8 +1,9 @@
 """The domain or host graph for users' own analysis: networkx, GraphML, GEXF, CSV.
 
 ``to_networkx`` gives a ``networkx.DiGraph`` whose nodes carry the ranking columns
-(``pagerank``, ``authority``, ``referring_domains``, ``backlinks``, ``outlinking_domains``)
-and whose edges carry ``links`` (the link rows behind the edge). ``write_graph`` writes it
+(``pagerank``, ``authority``, ``referring_domains``, ``backlinks``, ``outlinking_domains``,
+``dofollow``, ``graph_in_degree``) and whose edges carry ``links`` (the followable links
+behind the edge). ``write_graph`` writes it
 for Gephi, Cytoscape and other tools; CSV is two files, nodes and edges, as Gephi's
 spreadsheet import expects. networkx is the export format here, never how graphs are
 ranked.
@@ -22,7 +23,7 @@ from crawler.atomic import atomic_path
 from crawler.errors import LinkgraphError
 from graph.authority import table_from_graph
 from graph.build import LinkGraph, build_graph
-from graph.output import neutralise_cell
+from graph.output import neutralise_cell, writing
 
 __all__ = ["EXPORT_FORMATS", "ExportError", "to_networkx", "graph_to_networkx", "write_graph"]
 
@@ -36,7 +37,7 @@ class ExportError(LinkgraphError):
 def graph_to_networkx(graph: LinkGraph, table: pa.Table | None = None) -> nx.DiGraph:
     """A ``networkx.DiGraph`` of ``graph``; node attributes from ``table`` (the ranked table).
 
-    Nodes are named by domain (or host); edge attribute ``links`` counts link rows.
+    Nodes are named by domain (or host); edge attribute ``links`` counts followable links.
     """
     if table is None:
         table = table_from_graph(graph)
@@ -79,7 +80,7 @@ def _atomic(path: Path, write) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(f"{path}: directory {folder} does not exist")
-    with atomic_path(path) as tmp:
+    with writing(path), atomic_path(path) as tmp:
         write(str(tmp))
 
 

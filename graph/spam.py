@@ -16,8 +16,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graph.build import FOLLOW_KINDS, LinkGraph, build_graph
-from graph.store import edges_dataset
+from graph.build import LinkGraph, build_graph
+from graph.links import follow_kind_expression
+from graph.store import edges_dataset, reading
 
 __all__ = ["SIGNAL_COLUMNS", "spam_signals", "farm_core"]
 
@@ -63,21 +64,17 @@ def farm_core(adjacency, members: np.ndarray, density: float = 0.5) -> np.ndarra
 def _link_rows(crawl_dirs: Sequence[str | os.PathLike[str]], level: str) -> pa.Table:
     """Cross-node link rows: source, target, source page, comment, nofollow."""
     src, dst = f"src_{level}", f"dst_{level}"
-    keep = pc.field("kind").isin(list(FOLLOW_KINDS)) & (pc.field(src) != pc.field(dst))
-    return (
-        edges_dataset(crawl_dirs)
-        .scanner(
-            columns={
-                "src": pc.field(src),
-                "dst": pc.field(dst),
-                "page": pc.field("src_url"),
-                "comment": pc.field("placement") == "comment",
-                "nofollow": pc.field("nofollow"),
-            },
-            filter=keep,
-        )
-        .to_table()
-    )
+    keep = follow_kind_expression() & (pc.field(src) != pc.field(dst))
+    dataset = edges_dataset(crawl_dirs)
+    columns = {
+        "src": pc.field(src),
+        "dst": pc.field(dst),
+        "page": pc.field("src_url"),
+        "comment": pc.field("placement") == "comment",
+        "nofollow": pc.field("nofollow"),
+    }
+    with reading(dataset.files):
+        return dataset.scanner(columns=columns, filter=keep).to_table()
 
 
 def spam_signals(
@@ -95,12 +92,13 @@ def spam_signals(
         ``domain`` (or ``host``) and, each a share in 0..1 (NaN when it has no
         denominator):
 
-        * ``reciprocal_share``: of its referring domains, those it links back to;
-        * ``farm_share``: of its referring domains, those in their densely cross-linked
+        * ``reciprocal_share``: of the domains with a graph edge to it, those it links back to;
+        * ``farm_share``: of those domains, the ones in their densely cross-linked
           core (``farm_core``; 0 when that core has fewer than 3 domains);
-        * ``sitewide_share``: of its backlinks, those from a domain that links to it from at
+        * ``sitewide_share``: of the followable link rows into it (sightings: a sitewide
+          link counts once per page), those from a domain that links to it from at
           least half of its pages (and 3 pages);
-        * ``comment_share``: of its backlinks, those in comment areas;
+        * ``comment_share``: of those rows, the ones in comment areas;
         * ``nofollow_share``: of all link rows into it from other domains, the nofollow ones.
     """
     if graph is None:
@@ -138,7 +136,7 @@ def spam_signals(
 
     counted = ~nofollow if not include_nofollow else np.ones(len(nofollow), dtype=bool)
     followed = rows.filter(pa.array(counted & on_graph))
-    backlinks = np.bincount(
+    followed_rows = np.bincount(
         followed.column("dst_id").to_numpy(zero_copy_only=False).astype(np.int64), minlength=n
     ).astype(np.float64)
     comment_rows = np.bincount(
@@ -175,8 +173,8 @@ def spam_signals(
             graph.level: names,
             "reciprocal_share": share(reciprocal, referring),
             "farm_share": share(farm, referring),
-            "sitewide_share": share(sitewide_rows, backlinks),
-            "comment_share": share(comment_rows.astype(np.float64), backlinks),
+            "sitewide_share": share(sitewide_rows, followed_rows),
+            "comment_share": share(comment_rows.astype(np.float64), followed_rows),
             "nofollow_share": share(nofollow_rows.astype(np.float64), all_rows),
         }
     )

@@ -1,19 +1,25 @@
 """The ``linkgraph`` command: a thin argparse layer over ``crawler`` and ``graph``.
 
 Each command group lives in its own module under ``linkgraph/commands/`` and exposes
-``register(subparsers)``; a command's handler returns an exit code. Errors the user can fix
-(bad arguments, missing crawl directories, a busy port) are raised as ``UsageError`` and
-printed as one line, never a traceback.
+``register(subparsers)``; a command's handler returns an exit code. The grammar they share
+(argument groups, the usage error, table output) is ``linkgraph.commands.common``. Every
+error the user can cause is a ``crawler.errors.LinkgraphError``, printed here as one line
+with exit status 2, never a traceback; warnings of the graph code (a crawl that did not
+finish, an out-of-date index) are one ``warning:`` line each on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 
 from crawler.errors import LinkgraphError, one_line
 from linkgraph import __version__
+from linkgraph.commands.common import UsageError, positive_int
+
+__all__ = ["COMMAND_MODULES", "UsageError", "positive_int", "build_parser", "main"]
 
 # One module per command group; the order is the order in `linkgraph --help`.
 COMMAND_MODULES = (
@@ -26,27 +32,25 @@ COMMAND_MODULES = (
 )
 
 
-class UsageError(LinkgraphError):
-    """A problem with the command line itself (arguments that do not fit together); like
-    every ``LinkgraphError`` it is printed as one line, exit status 2."""
+class _StderrLines(logging.Handler):
+    """``warning: MESSAGE`` on whatever ``sys.stderr`` is at the time (tests swap it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"{record.levelname.lower()}: {one_line(record.getMessage(), 1000)}", file=sys.stderr)
 
 
-def positive_int(text: str) -> int:
-    """argparse ``type`` for counts such as ``--top`` and ``--limit``: a whole number >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
+def _show_warnings() -> None:
+    graph_log = logging.getLogger("graph")
+    if not any(isinstance(h, _StderrLines) for h in graph_log.handlers):
+        handler = _StderrLines(logging.WARNING)
+        graph_log.addHandler(handler)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="linkgraph",
         description="Self-hosted backlink intelligence: crawl, rank and research link graphs.",
-        epilog="Crawling itself is `scrapy crawl seeds` (see docs/crawling.md).",
+        epilog="Crawling: docs/crawling.md. Every command has --help with an example.",
     )
     parser.add_argument("--version", action="version", version=f"linkgraph {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -67,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
+    _show_warnings()
     try:
         return int(args.handler(args) or 0)
     except LinkgraphError as exc:
@@ -80,8 +85,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # Run as `python -m linkgraph.cli`: this file is then `__main__`, and the commands raise
-    # `linkgraph.cli.UsageError`, a different class object; run the real module's main.
-    from linkgraph.cli import main as _main
-
-    sys.exit(_main())
+    sys.exit(main())

@@ -9,4 +9,5 @@ pytest_plugins = [
     "tests.fixtures_sandbox",
     "tests.fixtures_crawl",
     "tests.fixtures_frontier",
+    "tests.fixtures_research",
 ]

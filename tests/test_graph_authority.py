@@ -51,6 +51,8 @@ def test_rank_table_has_the_contract_columns_sorted_by_pagerank(crawl):
         "referring_domains",
         "backlinks",
         "outlinking_domains",
+        "dofollow",
+        "graph_in_degree",
     ]
     pr = table.column("pagerank").to_pylist()
     assert pr == sorted(pr, reverse=True)
@@ -75,6 +77,18 @@ def test_counts_in_the_table(crawl):
     assert rows["b.com"]["backlinks"] == 2
     assert rows["b.com"]["referring_domains"] == 1
     assert rows["money.com"]["outlinking_domains"] == 0
+    assert rows["c.com"]["backlinks"] == rows["c.com"]["dofollow"] == 1
+
+
+def test_nofollow_links_are_backlinks_but_not_graph_edges(crawl, tmp_path):
+    extra = [edge("spam.com/", "hub.com/", nofollow=True, ugc=True, placement="comment")]
+    table = rank_table([write_crawl(tmp_path / "x", ROWS + extra)])
+    rows = {r["domain"]: r for r in table.to_pylist()}
+    assert "spam.com" not in rows
+    assert rows["hub.com"]["referring_domains"] == 4
+    assert rows["hub.com"]["backlinks"] == 4
+    assert rows["hub.com"]["dofollow"] == 3
+    assert rows["hub.com"]["graph_in_degree"] == 3
 
 
 def test_include_nofollow_adds_the_comment_link(crawl):

@@ -83,25 +83,46 @@ def test_a_domain_reached_only_by_nofollow_is_a_node_only_with_include_nofollow(
     assert edge_set(graph) == {("a.com", "b.com"), ("b.com", "spam.com")}
 
 
-def test_counts_are_referring_domains_backlinks_and_outlinking_domains(tmp_path):
+def test_counts_are_links_and_degrees_are_the_graphs(tmp_path):
     rows = [
-        *(edge(f"a.com/{i}", "t.com/") for i in range(5)),  # sitewide: 5 rows, one vote
+        *(edge(f"a.com/{i}", "t.com/") for i in range(5)),  # sitewide: 5 links, one vote
         edge("b.com/", "t.com/"),
-        edge("b.com/", "t.com/", nofollow=True),  # not followable: not a backlink
+        edge("b.com/", "t.com/", anchor="again", nofollow=True),  # a backlink, no vote
+        edge("n.com/", "t.com/", nofollow=True),  # nofollow only: refers, passes nothing
         edge("t.com/", "a.com/"),
         edge("t.com/", "c.com/"),
         edge("t.com/1", "c.com/2"),
     ]
     graph = build_graph([write_crawl(tmp_path / "c", rows)])
-    names = graph.names.to_pylist()
-    t = names.index("t.com")
+    counts = {r["domain"]: r for r in graph.counts.to_pylist()}
+    t = graph.names.to_pylist().index("t.com")
     assert graph.in_degree()[t] == 2
-    assert graph.backlinks[t] == 6
     assert graph.out_degree()[t] == 2
-    assert graph.backlinks[names.index("c.com")] == 2
+    assert counts["t.com"] == {
+        "domain": "t.com",
+        "referring_domains": 3,
+        "backlinks": 8,
+        "dofollow": 6,
+        "nofollow": 2,
+        "ugc": 0,
+        "sponsored": 0,
+    }
+    assert counts["c.com"]["backlinks"] == 2
 
 
-def test_each_edge_counts_its_link_rows_and_those_outside_comments(tmp_path):
+def test_a_link_seen_twice_on_a_page_is_one_link_with_its_latest_flags(tmp_path):
+    rows = [
+        edge("a.com/", "b.com/", anchor="home", position=0, nofollow=True),
+        edge("a.com/", "b.com/", anchor="home", position=7, placement="footer"),
+        edge("a.com/", "b.com/", anchor="other", position=9, nofollow=True),
+    ]
+    graph = build_graph([write_crawl(tmp_path / "c", rows)])
+    assert graph.counts.to_pylist()[1]["backlinks"] == 2
+    assert graph.counts.to_pylist()[1]["dofollow"] == 1
+    assert graph.links.tolist() == [1]
+
+
+def test_each_edge_counts_its_links_and_those_outside_comments(tmp_path):
     rows = [
         edge("a.com/1", "b.com/"),
         edge("a.com/2", "b.com/", placement="comment"),
@@ -125,7 +146,8 @@ def test_several_crawls_and_files_merge_into_one_graph(tmp_path):
     second = write_crawl(tmp_path / "two", [edge("c.com/", "a.com/"), edge("a.com/", "b.com/")])
     graph = build_graph([first, second])
     assert edge_set(graph) == {("a.com", "b.com"), ("b.com", "c.com"), ("c.com", "a.com")}
-    assert graph.backlinks.tolist() == [1, 2, 1]
+    # a.com/ -> b.com/ is in both crawls: one link.
+    assert graph.counts.column("backlinks").to_pylist() == [1, 1, 1]
 
 
 def test_host_level_links_between_hosts_of_one_domain_are_edges(tmp_path):
@@ -154,7 +176,7 @@ def test_graph_from_arrays_drops_self_links_and_numbers_nodes_by_name():
     graph = graph_from_arrays(["z.com", "y.com", "x.com", "w.com"], [0, 0, 1, 2], [1, 1, 1, 0])
     assert graph.names.to_pylist() == ["x.com", "y.com", "z.com"]
     assert list(zip(graph.src.tolist(), graph.dst.tolist(), strict=True)) == [(2, 1), (0, 2)]
-    assert graph.backlinks.tolist() == [0, 2, 1]
+    assert graph.counts.column("backlinks").to_pylist() == [0, 2, 1]
 
 
 def test_transpose_csr_rows_are_targets_and_columns_sources():

@@ -39,10 +39,12 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_rank_prints_the_top_n_as_a_table(crawl, capsys):
-    code, out, _ = run(capsys, "rank", str(crawl), "--top", "3")
+@pytest.mark.parametrize("limit", ["--top", "--limit"])
+def test_rank_prints_the_top_n_as_a_table(crawl, capsys, limit):
+    code, out, _ = run(capsys, "rank", str(crawl), limit, "3")
     assert code == 0
     lines = out.splitlines()
+    assert lines[0] == f"# domains by pagerank ({len(PAGERANK)} domains, {N_EDGES} edges)"
     assert lines[1].split("\t") == [
         "domain",
         "pagerank",
@@ -50,17 +52,21 @@ def test_rank_prints_the_top_n_as_a_table(crawl, capsys):
         "referring_domains",
         "backlinks",
         "outlinking_domains",
+        "dofollow",
+        "graph_in_degree",
     ]
     assert [line.split("\t")[0] for line in lines[2:5]] == BY_PAGERANK[:3]
-    assert lines[5] == f"({len(PAGERANK) - 3} more rows; use --out FILE to write all)"
+    more = len(PAGERANK) - 3
+    assert lines[5] == f"({more} more rows; use --limit N to show more, --out FILE to write all)"
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".json", ".parquet"])
 def test_rank_out_writes_every_row_in_the_format_of_the_extension(crawl, tmp_path, capsys, suffix):
     out_file = tmp_path / f"ranked{suffix}"
-    code, out, _ = run(capsys, "rank", str(crawl), "--out", str(out_file))
+    code, out, err = run(capsys, "rank", str(crawl), "--out", str(out_file))
     assert code == 0
-    assert out.strip() == f"wrote {len(PAGERANK)} rows to {out_file}"
+    assert out == ""
+    assert err.strip() == f"wrote {len(PAGERANK)} rows to {out_file}"
     if suffix == ".csv":
         rows = list(csv.DictReader(out_file.open()))
     elif suffix == ".json":
@@ -94,7 +100,7 @@ def test_rank_harmonic_and_signals_add_their_columns(crawl, tmp_path, capsys):
         run(capsys, "rank", str(crawl), "--harmonic", "--signals", "--out", str(out_file))[0] == 0
     )
     table = pq.read_table(out_file)
-    assert table.column_names[6:] == [
+    assert table.column_names[8:] == [
         "harmonic",
         "reciprocal_share",
         "farm_share",

@@ -50,18 +50,25 @@ def test_graph_and_counts_match_the_definition_on_the_truth(truth_dir, truth_row
     assert set(rows) == set(expected.nodes)
     pagerank = nx.pagerank(expected, alpha=0.85, tol=1e-15, max_iter=10_000)
     assert sum(abs(rows[d]["pagerank"] - pagerank[d]) for d in rows) < 1e-10
+    links: dict[tuple, dict] = {}  # the definition: one link per key, latest sighting's flags
+    for row in sorted(truth_rows, key=lambda r: (r["fetched_at"], r["position"])):
+        if row[f"src_{level}"] != row[f"dst_{level}"]:
+            links[(row["src_url"], row["dst_url"], row["anchor"], row["kind"])] = row
     backlinks = {d: 0 for d in rows}
-    for row in truth_rows:
-        if (
-            row[f"src_{level}"] != row[f"dst_{level}"]
-            and row["kind"] in FOLLOW
-            and (nofollow or not row["nofollow"])
-        ):
-            backlinks[row[f"dst_{level}"]] += 1
+    dofollow = {d: 0 for d in rows}
+    referring: dict[str, set] = {d: set() for d in rows}
+    for row in links.values():
+        target = row[f"dst_{level}"]
+        if target in rows:
+            backlinks[target] += 1
+            dofollow[target] += row["kind"] in FOLLOW and not row["nofollow"]
+            referring[target].add(row[f"src_{level}"])
     for domain, row in rows.items():
-        assert row["referring_domains"] == expected.in_degree(domain)
+        assert row["graph_in_degree"] == expected.in_degree(domain)
         assert row["outlinking_domains"] == expected.out_degree(domain)
         assert row["backlinks"] == backlinks[domain]
+        assert row["dofollow"] == dofollow[domain]
+        assert row["referring_domains"] == len(referring[domain])
 
 
 def test_pagerank_lifts_the_link_farm_and_trust_puts_it_below_every_legitimate_site(

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from linkgraph.cli import main
-from tests.test_research_core import (
+from tests.fixtures_research import (
     AUTHORITY,
     FEB,
     JAN,
@@ -209,7 +209,7 @@ def test_sql_prints_and_writes_the_result(old_crawl, tmp_path, capsys):
         ),
         (
             ["backlinks", "target.com", "{crawl}", "--out", "x.xlsx"],
-            "x.xlsx: unknown output format; use .csv, .json or .parquet",
+            "x.xlsx: unknown output format '.xlsx'; use .csv, .json or .parquet",
         ),
         (["sql", "SELEC 1", "{crawl}"], 'SQL error: Parser Error: syntax error at or near "SELEC"'),
         (

@@ -11,7 +11,7 @@ import pytest
 from crawler.schema import EDGES_SCHEMA
 from graph import research
 from linkgraph.cli import main
-from tests.test_research_core import (
+from tests.fixtures_research import (
     AUTHORITY,
     FEB,
     JAN,

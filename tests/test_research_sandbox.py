@@ -3,8 +3,8 @@
 Two truths of the same sandbox (300 pages, seed 1): revision 0 in January and revision 1
 (links added and removed, a page that breaks) in February, written in crawl layout. Every
 expected value is computed here from the truth tables with plain Python, independently of
-the SQL in ``graph.research``; "the same link" is (src_url, dst_url, kind, anchor,
-placement), as ``docs/research.md`` defines it.
+the SQL in ``graph.research``; "the same link" is (src_url, dst_url, anchor, kind), with
+the flags and placement of its latest sighting, as ``docs/research.md`` defines it.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def links_of(truth) -> dict[tuple, dict]:
     """One row per link (the key), the last in document order winning, as the SQL does."""
     result: dict[tuple, dict] = {}
     for row in sorted(truth.edges.to_pylist(), key=lambda r: (r["src_url"], r["position"])):
-        key = (row["src_url"], row["dst_url"], row["kind"], row["anchor"], row["placement"])
+        key = (row["src_url"], row["dst_url"], row["anchor"], row["kind"])
         result[key] = row
     return result
 
@@ -179,7 +179,7 @@ def test_diff_between_two_revisions_of_the_sandbox_matches_the_truth(truths, aut
     links0 = {k for k, r in links_of(truth0).items() if r["src_domain"] != r["dst_domain"]}
     links1 = {k for k, r in links_of(truth1).items() if r["src_domain"] != r["dst_domain"]}
     result = research.diff([old], [new], authority_old=authority, authority_new=authority)
-    key = ("src_url", "dst_url", "kind", "anchor", "placement")
+    key = ("src_url", "dst_url", "anchor", "kind")
     got_new = {tuple(r[c] for c in key) for r in result.new_links.to_pylist()}
     got_lost = {tuple(r[c] for c in key) for r in result.lost_links.to_pylist()}
     assert got_new == links1 - links0

@@ -25,7 +25,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from graph import research
-from graph.output import OutputError, write_text
+from graph.output import write_text
 from graph.store import crawl_dirs
 
 __all__ = ["build_report", "render_report", "AUTHORITY_BANDS"]
@@ -112,28 +112,6 @@ def _chart(chart_id: str) -> str:
     return f'<div id="{chart_id}"></div>'
 
 
-def _changes(domain: str, dirs: Sequence[Path]) -> list[dict]:
-    """New and lost backlinks of ``domain`` from each crawl to the next (``research.diff``'s
-    definition of the same link), without the authority ranking ``diff`` also does."""
-    keys: list[set[tuple]] = []
-    for folder in dirs:
-        with research.connect([folder], dst_domains=[domain]) as con:
-            rows = con.execute(
-                "SELECT DISTINCT src_url, dst_url, kind, anchor, placement FROM edges "
-                "WHERE dst_domain = ? AND src_domain <> ?",
-                [domain, domain],
-            ).fetchall()
-        keys.append(set(rows))
-    return [
-        {
-            "label": f"{dirs[i - 1].name} \u2192 {dirs[i].name}",
-            "new": len(keys[i] - keys[i - 1]),
-            "lost": len(keys[i - 1] - keys[i]),
-        }
-        for i in range(1, len(dirs))
-    ]
-
-
 def _neighbourhood(
     domain: str, dirs: Sequence[Path], profile, out_profile, authority: pa.Table
 ) -> dict:
@@ -170,52 +148,9 @@ def _neighbourhood(
                 "links": refs.get(name, 0) + linked.get(name, 0),
             }
         )
-    with research.connect(dirs) as con:
-        con.register("_names", pa.table({"name": pa.array(names, pa.string())}))
-        rows = con.execute(
-            "SELECT src_domain, dst_domain, count(*) FROM edges "
-            "WHERE src_domain IN (SELECT name FROM _names) "
-            "AND dst_domain IN (SELECT name FROM _names) AND src_domain <> dst_domain "
-            "GROUP BY ALL ORDER BY 1, 2"
-        ).fetchall()
+    rows = research.links_among(dirs, names)
     links = [{"source": index[s], "target": index[d], "links": n} for s, d, n in rows]
     return {"nodes": nodes, "links": links}
-
-
-def _titles(dirs: Sequence[Path], urls: list[str]) -> dict[str, str | None]:
-    with research.connect(dirs) as con:
-        con.register("_urls", pa.table({"url": pa.array(urls, pa.string())}))
-        rows = con.execute(
-            "SELECT url, arg_max(title, fetched_at) FROM pages "
-            "WHERE url IN (SELECT url FROM _urls) GROUP BY url"
-        ).fetchall()
-    return dict(rows)
-
-
-def _crawl_counts(dirs: Sequence[Path]) -> dict[str, int]:
-    with research.connect(dirs) as con:
-        pages, edges, domains = con.execute(
-            "SELECT (SELECT count(*) FROM pages), (SELECT count(*) FROM edges), "
-            "(SELECT count(DISTINCT domain) FROM pages)"
-        ).fetchall()[0]
-        rel = con.execute(
-            "SELECT count(*) FILTER (NOT nofollow), count(*) FILTER (nofollow), "
-            "count(*) FILTER (ugc), count(*) FILTER (sponsored) FROM edges WHERE NOT internal"
-        ).fetchall()[0]
-        placement = con.execute(
-            "SELECT placement, count(*) AS n FROM edges WHERE NOT internal "
-            "GROUP BY placement ORDER BY n DESC, placement"
-        ).fetchall()
-    return {
-        "pages": pages,
-        "edges": edges,
-        "domains": domains,
-        "by_rel": [
-            {"type": t, "links": n or 0}
-            for t, n in zip(("dofollow", "nofollow", "ugc", "sponsored"), rel, strict=True)
-        ],
-        "by_placement": [{"placement": p, "links": n} for p, n in placement],
-    }
 
 
 def render_report(
@@ -224,12 +159,14 @@ def render_report(
     domain: str | None = None,
     competitors: Sequence[str] | None = None,
     authority: pa.Table | None = None,
+    version: str | None = None,
 ) -> str:
-    """The report as one HTML string (``build_report`` writes it to a file)."""
+    """The report as one HTML string (``build_report`` writes it to a file); ``version``,
+    when given, is the linkgraph version it names as its generator."""
     folders = crawl_dirs(dirs)
     target = research.domain_of(domain) if domain else None
     auth = research.load_authority(folders, authority)
-    counts = _crawl_counts(folders)
+    counts = research.crawl_summary(folders)
     ranked = auth.sort_by([("authority", "descending"), ("domain", "ascending")])
     data: dict[str, object] = {
         "domain": target,
@@ -240,8 +177,12 @@ def render_report(
         ],
     }
     sections = []
-    cards = [("crawls", len(folders)), ("pages", counts["pages"]), ("links", counts["edges"])]
-    cards.append(("domains", counts["domains"]))
+    cards = [
+        ("crawls", counts["crawls"]),
+        ("pages", counts["pages"]),
+        ("links between domains", counts["links"]),
+        ("domains", counts["domains"]),
+    ]
     top_columns = [
         c
         for c in ("domain", "authority", "referring_domains", "backlinks")
@@ -274,10 +215,10 @@ def render_report(
             {"anchor": r["anchor"] if r["anchor"] else "(no text)", "links": r["links"]}
             for r in profile.top_anchors.slice(0, 15).to_pylist()
         ]
-        data["changes"] = _changes(target, folders)
+        data["changes"] = research.backlink_changes(target, folders)
         data["neighbourhood"] = _neighbourhood(target, folders, profile, out_profile, auth)
         top_pages = profile.top_pages.slice(0, 25)
-        titles = _titles(folders, top_pages["dst_url"].to_pylist())
+        titles = research.page_titles(folders, top_pages["dst_url"].to_pylist())
         top_pages = top_pages.append_column(
             "title",
             pa.array([titles.get(u) for u in top_pages["dst_url"].to_pylist()], pa.string()),
@@ -360,13 +301,11 @@ def render_report(
         + "</div>"
     )
     css, js = _asset("assets/report.css"), _asset("assets/report.js")
-    from linkgraph import __version__
-
     template = string.Template(_asset("templates/report.html"))
     return template.substitute(
         script_hash=_csp_hash(js),
         style_hash=_csp_hash(css),
-        version=html.escape(__version__),
+        generator=html.escape(f"linkgraph {version}" if version else "linkgraph"),
         title=html.escape(title),
         meta=meta,
         body=card_html + "\n" + "".join(sections),
@@ -384,6 +323,7 @@ def build_report(
     domain: str | None = None,
     competitors: Sequence[str] | None = None,
     authority: pa.Table | None = None,
+    version: str | None = None,
 ) -> Path:
     """Write the report of the crawls to ``out`` atomically; returns its path.
 
@@ -392,8 +332,7 @@ def build_report(
     its link neighbourhood. With ``competitors``: the link-intersect table (domains linking
     to any of them and not to ``domain``, most competitors first).
     """
-    page = render_report(dirs, domain=domain, competitors=competitors, authority=authority)
-    try:
-        return write_text(page, out)
-    except OutputError as exc:
-        raise research.ResearchError(str(exc)) from None
+    page = render_report(
+        dirs, version=version, domain=domain, competitors=competitors, authority=authority
+    )
+    return write_text(page, out)

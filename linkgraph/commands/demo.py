@@ -3,32 +3,49 @@
 Starts the sandbox web on loopback, runs ``scrapy crawl seeds`` through it as a user would
 (a subprocess, through ``http_proxy``), then prints what was crawled, the top domains by
 authority and by trust, a backlink profile, and writes the HTML report.
+
+It writes only into a directory that is missing, empty, or one it made itself (marked by
+``DIR/.linkgraph-demo``); a re-run replaces only its own crawl and report there, and
+nothing else on disk is ever deleted.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import shutil
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
-from linkgraph.cli import UsageError
+from crawler.atomic import write_json_atomic
+from linkgraph.commands.common import UsageError
 
+DESCRIPTION = (
+    "Crawl the offline sandbox web (served on loopback) with scrapy crawl seeds, rank its "
+    "domains by authority and trust, print a backlink profile and write an HTML report, in "
+    "well under a minute. --out must be a missing or empty directory, or one an earlier "
+    "demo made: a re-run replaces only the demo's own crawl and report."
+)
 EXAMPLE = """\
 example:
   linkgraph demo                      # 300-page sandbox web, output in data/demo/
   linkgraph demo --pages 2000 --seed 7 --out /tmp/demo
 """
 
+#: The file that marks a directory as the demo's own.
+MARKER = ".linkgraph-demo"
+CRAWL_ID = "demo"
+REPORT = "report.html"
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "demo",
         help="crawl the offline sandbox web, rank it and write a report",
-        description=__doc__.split("\n\n")[0],
+        description=textwrap.fill(DESCRIPTION, 79),
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -36,10 +53,65 @@ def register(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=1, help="sandbox seed (default 1)")
     parser.add_argument(
         "--out",
+        metavar="DIR",
         default="data/demo",
-        help="output directory, replaced on each run (default data/demo)",
+        help="output directory: missing, empty, or made by an earlier demo (default data/demo)",
     )
     parser.set_defaults(handler=run)
+
+
+def _own_files(out: Path) -> list[Path]:
+    """What an earlier demo wrote in ``out``: its report, and its crawl's files in the
+    layout of docs/data-contract.md (including a killed run's temporary files)."""
+    crawl = out / "crawls" / CRAWL_ID
+    found = [out / REPORT, crawl / "crawl.json"]
+    for table in ("pages", "edges"):
+        found += sorted((crawl / table).glob("part-*.parquet"))
+        found += sorted((crawl / table).glob(".part-*.tmp"))
+    return [p for p in found if p.is_file() and not p.is_symlink()]
+
+
+def prepare_out(out: Path) -> None:
+    """Make ``out`` ready for the demo, or refuse (``UsageError``) and change nothing.
+
+    Missing: created. Empty: used. Marked as the demo's own: the previous demo's report
+    and crawl files are removed (and the folders they leave empty), nothing else.
+    Anything else (a file, a directory with other content): refused.
+    """
+    marker = out / MARKER
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: is a file, not a directory; give a directory for --out")
+    if out.is_dir() and not marker.exists():
+        if any(out.iterdir()):
+            raise UsageError(
+                f"{out}: not empty and not made by linkgraph demo; give a new or empty "
+                "directory (nothing was changed)"
+            )
+    elif out.is_dir():
+        try:
+            made_by = json.loads(marker.read_text(encoding="utf-8")).get("made_by")
+        except (OSError, ValueError, AttributeError):
+            made_by = None
+        if made_by != "linkgraph demo":
+            raise UsageError(f"{marker}: not a linkgraph demo marker; nothing was changed")
+        for path in _own_files(out):
+            path.unlink()
+        crawl = out / "crawls" / CRAWL_ID
+        for folder in (crawl / "pages", crawl / "edges", crawl, out / "crawls"):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+    from linkgraph import __version__
+
+    mark = {
+        "made_by": "linkgraph demo",
+        "version": __version__,
+        "writes": [f"crawls/{CRAWL_ID}", REPORT],
+    }
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(mark, marker)
+    except OSError as exc:
+        raise UsageError(f"{out}: cannot write here ({exc.strerror or exc})") from None
 
 
 def _crawl(proxy_url: str, seeds: list[str], data_dir: Path, crawl_id: str) -> None:
@@ -88,9 +160,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     out = Path(args.out)
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
+    prepare_out(out)
     crawls = out / "crawls"
     started = time.monotonic()
     with SandboxServer(web) as server:
@@ -98,8 +168,8 @@ def run(args: argparse.Namespace) -> int:
             f"sandbox web: {args.pages} regular pages, {len(web.domains())} domains, "
             f"{len(web.niches)} niches; proxy {server.proxy_url}"
         )
-        _crawl(server.proxy_url, web.default_seeds(), crawls, "demo")
-    crawl_dir = crawls / "demo"
+        _crawl(server.proxy_url, web.default_seeds(), crawls, CRAWL_ID)
+    crawl_dir = crawls / CRAWL_ID
     _summary(crawl_dir, time.monotonic() - started)
     table = _authority(crawl_dir, web)
     domain, competitors = _pick_domains(table, web)
@@ -110,51 +180,44 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _summary(crawl_dir: Path, seconds: float) -> None:
-    import duckdb
+    from graph.output import plural
+    from graph.research import crawl_summary
 
-    con = duckdb.connect()
-    pages = f"read_parquet('{crawl_dir}/pages/*.parquet')"
-    edges = f"read_parquet('{crawl_dir}/edges/*.parquet')"
-    n_pages, n_domains, n_errors = con.execute(
-        f"SELECT count(*), count(DISTINCT domain), count(error) FROM {pages}"
-    ).fetchone()
-    n_edges, n_nofollow, n_external = con.execute(
-        f"SELECT count(*), count(*) FILTER (nofollow), count(*) FILTER (NOT internal) FROM {edges}"
-    ).fetchone()
-    statuses = con.execute(
-        f"SELECT coalesce(CAST(status AS VARCHAR), 'no answer'), count(*) FROM {pages} "
-        "GROUP BY 1 ORDER BY 2 DESC"
-    ).fetchall()
-    con.close()
-    print(f"\ncrawled {n_pages} pages on {n_domains} domains in {seconds:.1f} s")
+    found = crawl_summary([crawl_dir])
+    rel = {r["type"]: r["links"] for r in found["by_rel"]}
     print(
-        f"  {n_edges} links kept ({n_external} to other domains, {n_nofollow} nofollow); "
-        f"{n_errors} fetch errors"
+        f"\ncrawled {plural(found['pages'], 'page')} on {plural(found['domains'], 'domain')} "
+        f"in {seconds:.1f} s"
     )
-    print("  answers by status: " + ", ".join(f"{s}: {n}" for s, n in statuses))
+    print(
+        f"  {plural(found['link_rows'], 'link')} found on the pages; "
+        f"{plural(found['links'], 'link')} between domains ({rel['nofollow']:,} nofollow); "
+        f"{plural(found['errors'], 'fetch error')}"
+    )
+    print("  answers by status: " + ", ".join(f"{s}: {n:,}" for s, n in found["statuses"]))
     print(f"  data: {crawl_dir}/pages/*.parquet, edges/*.parquet, crawl.json")
 
 
 def _authority(crawl_dir: Path, web):
-    import pyarrow.compute as pc
-
     from graph.authority import rank_table
     from graph.output import print_table
 
     trusted = list(web.features["trusted_seeds"])
     table = rank_table([crawl_dir], trusted=trusted)
-    columns = ["domain", "authority", "trust", "referring_domains", "backlinks"]
+    columns = ["domain", "authority", "trust", "referring_domains", "backlinks", "dofollow"]
     shown = table.select(columns)
-    shown = shown.set_column(1, "authority", pc.round(shown.column("authority"), 1))
-    shown = shown.set_column(2, "trust", pc.round(shown.column("trust"), 4))
+    more = f"linkgraph rank {crawl_dir} --limit 50 shows more"
     print()
-    print_table(shown, title="Top domains by authority (PageRank, 0-100)", limit=10)
+    title = "Top domains by authority (PageRank, 0-100)"
+    print_table(shown, title=title, limit=10, more=more, decimals={"trust": 4})
     by_trust = shown.sort_by([("trust", "descending")])
     print()
     print_table(
         by_trust,
         title=f"Top domains by trust (TrustRank from {', '.join(trusted)})",
         limit=10,
+        more=more + " --trusted ... --sort trust",
+        decimals={"trust": 4},
     )
     farm = set(web.features["link_farm"]) | {web.features["money_site"]}
     order = table.column("domain").to_pylist()
@@ -178,35 +241,31 @@ def _pick_domains(table, web) -> tuple[str, list[str]]:
 
 
 def _backlinks(crawl_dir: Path, domain: str, table) -> None:
-    import pyarrow.compute as pc
-
     from graph.output import print_table
     from graph.research import backlinks
 
     profile = backlinks(domain, [crawl_dir], authority=table)
     print(f"\nBacklink profile of {domain}:")
-    print("  " + ", ".join(f"{k}: {v}" for k, v in profile.summary.items()))
+    print("  " + ", ".join(f"{k.replace('_', ' ')}: {v:,}" for k, v in profile.summary.items()))
     print(
         "  by placement: "
-        + ", ".join(f"{r['placement']} {r['links']}" for r in profile.by_placement.to_pylist())
+        + ", ".join(f"{r['placement']} {r['links']:,}" for r in profile.by_placement.to_pylist())
     )
     referring = profile.referring_domains.select(["domain", "authority", "backlinks", "dofollow"])
-    referring = referring.set_column(1, "authority", pc.round(referring.column("authority"), 1))
-    print_table(
-        referring,
-        title=f"Referring domains of {domain}",
-        limit=10,
-    )
+    more = f"linkgraph backlinks {domain} {crawl_dir} shows all"
+    print_table(referring, title=f"Referring domains of {domain}", limit=10, more=more)
 
 
 def _report(crawl_dir: Path, domain: str, competitors: list[str], table, out: Path) -> None:
     from graph.report import build_report
+    from linkgraph import __version__
 
     path = build_report(
         [crawl_dir],
         domain=domain,
         competitors=competitors,
         authority=table,
-        out=out / "report.html",
+        out=out / REPORT,
+        version=__version__,
     )
     print(f"\nreport ({domain} against {', '.join(competitors)}): {Path(path).resolve()}")

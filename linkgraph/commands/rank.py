@@ -7,15 +7,28 @@ definitions in ``docs/authority.md``.
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
 
-from linkgraph.cli import UsageError, positive_int
+from linkgraph.commands.common import (
+    UsageError,
+    check_out,
+    command,
+    crawl_dirs_args,
+    graph_args,
+    limit_args,
+    out_args,
+    positive_float,
+    positive_int,
+    show,
+    unit_interval,
+    write,
+)
 
 RANK_EXAMPLE = """\
 examples:
   linkgraph rank data/crawls/20261125T090000Z
-  linkgraph rank crawl1 crawl2 --top 50 --out authority.parquet
+  linkgraph rank crawl1 crawl2 --limit 50
+  linkgraph rank crawl1 crawl2 --out authority.parquet
   linkgraph rank crawl --trusted trusted.txt          # adds a TrustRank column
   linkgraph rank crawl --trusted bbc.co.uk,gov.uk --sort trust
   linkgraph rank crawl --niche rosegarden.example,seedshop.example
@@ -31,6 +44,7 @@ NICHES_EXAMPLE = """\
 examples:
   linkgraph niches data/crawls/20261125T090000Z
   linkgraph niches crawl --resolution 1.5 --out niches.csv
+  linkgraph niches crawl --min-size 5 --limit 10
   linkgraph rank crawl --niche 3                      # authority inside niche 3
 """
 
@@ -42,49 +56,18 @@ examples:
 """
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("crawl_dirs", nargs="+", metavar="CRAWL_DIR", help="crawl directories")
-    parser.add_argument(
-        "--level", choices=("domain", "host"), default="domain", help="graph nodes (default domain)"
-    )
-    parser.add_argument(
-        "--include-nofollow",
-        action="store_true",
-        help="count nofollow/ugc/sponsored links as edges too",
-    )
-
-
-def _unit_interval(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not (math.isfinite(value) and 0.0 < value < 1.0):
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (exclusive), not {text}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not (math.isfinite(value) and value > 0.0):
-        raise argparse.ArgumentTypeError(f"must be a positive number, not {text}")
-    return value
-
-
 def register(subparsers) -> None:
-    rank = subparsers.add_parser(
+    graph_groups = [crawl_dirs_args(), graph_args()]
+    rank = command(
+        subparsers,
         "rank",
-        help="rank domains by PageRank authority (and trust, niche authority)",
-        description="Rank the domains (or hosts) of one or more crawls, merged into one link "
-        "graph, by PageRank; authority is its 0-100 log scale.",
-        epilog=RANK_EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "rank domains by PageRank authority (and trust, niche authority)",
+        "Rank the domains (or hosts) of one or more crawls, merged into one link graph, by "
+        "PageRank; authority is its 0-100 log scale. The link counts are those of "
+        "`linkgraph backlinks` (docs/research.md, Definitions).",
+        RANK_EXAMPLE,
+        [*graph_groups, limit_args(20, top_alias=True), out_args("all rows")],
     )
-    _common(rank)
-    rank.add_argument("--out", metavar="FILE", help="write all rows to .parquet, .csv or .json")
     rank.add_argument(
         "--trusted", metavar="FILE_OR_LIST", help="trusted seed domains: adds TrustRank `trust`"
     )
@@ -94,17 +77,18 @@ def register(subparsers) -> None:
         help="a niche's seed domains, or its number/label: adds topic-sensitive `niche`",
     )
     rank.add_argument(
-        "--alpha", type=_unit_interval, default=0.85, help="damping factor (default 0.85)"
+        "--alpha", type=unit_interval, default=0.85, help="damping factor (default 0.85)"
     )
     rank.add_argument(
         "--tol",
-        type=_positive_float,
+        type=positive_float,
         default=1e-6,
-        help="L1 accuracy of the scores (default 1e-6)",
+        help="L1 accuracy of the scores (default 1e-6); CSV and JSON get the scores' "
+        "decimals it supports",
     )
     rank.add_argument(
         "--sort",
-        choices=("pagerank", "trust", "niche", "referring_domains", "backlinks"),
+        choices=("pagerank", "trust", "niche", "referring_domains", "backlinks", "dofollow"),
         default="pagerank",
         help="sort by this column, descending (default pagerank)",
     )
@@ -116,24 +100,20 @@ def register(subparsers) -> None:
         action="store_true",
         help="add spam signals: reciprocal, farm, sitewide, comment and nofollow shares",
     )
-    rank.add_argument(
-        "--top", type=positive_int, default=20, help="rows to print without --out (default 20)"
-    )
     rank.set_defaults(handler=run_rank)
 
-    niches = subparsers.add_parser(
+    niches = command(
+        subparsers,
         "niches",
-        help="find the niches (link communities) of a crawl and label them",
-        description="Find the communities of the domain graph (Louvain) and list each with its "
-        "size, top domains by authority and the words that label it.",
-        epilog=NICHES_EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "find the niches (link communities) of a crawl and label them",
+        "Find the communities of the domain graph (Louvain) and list each with its size, "
+        "top domains by authority and the words that label it.",
+        NICHES_EXAMPLE,
+        [*graph_groups, limit_args(20, top_alias=True), out_args("all niches")],
     )
-    _common(niches)
-    niches.add_argument("--out", metavar="FILE", help="write all niches to .parquet, .csv or .json")
     niches.add_argument(
         "--resolution",
-        type=_positive_float,
+        type=positive_float,
         default=1.0,
         help="Louvain resolution: above 1 gives more, smaller niches (default 1)",
     )
@@ -141,90 +121,56 @@ def register(subparsers) -> None:
     niches.add_argument(
         "--min-size", type=positive_int, default=2, help="hide smaller niches (default 2)"
     )
-    niches.add_argument(
-        "--top", type=positive_int, default=20, help="niches to print without --out (default 20)"
-    )
     niches.set_defaults(handler=run_niches)
 
-    export = subparsers.add_parser(
+    export = command(
+        subparsers,
         "export",
-        help="write the domain graph as GraphML, GEXF or CSV (for Gephi)",
-        description="Write the domain (or host) graph with authority as a node attribute.",
-        epilog=EXPORT_EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "write the domain graph as GraphML, GEXF or CSV (for Gephi)",
+        "Write the domain (or host) graph with authority as a node attribute.",
+        EXPORT_EXAMPLE,
+        [*graph_groups, out_args("the graph", required=True)],
     )
-    _common(export)
     export.add_argument(
         "--format", choices=("graphml", "gexf", "csv"), required=True, help="file format"
     )
-    export.add_argument("--out", metavar="FILE", required=True, help="output file")
     export.add_argument(
-        "--alpha", type=_unit_interval, default=0.85, help="damping factor (default 0.85)"
+        "--alpha", type=unit_interval, default=0.85, help="damping factor (default 0.85)"
     )
     export.set_defaults(handler=run_export)
-
-
-def _errors():
-    """The one-line user errors of the graph modules, as a tuple for ``except``."""
-    from graph.authority import RankError
-    from graph.communities import NicheError
-    from graph.export import ExportError
-    from graph.output import OutputError
-    from graph.store import CrawlDirError
-
-    return (RankError, NicheError, ExportError, OutputError, CrawlDirError)
-
-
-def _check_out(path: str) -> None:
-    from graph.output import FORMATS
-
-    suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
-        raise UsageError(
-            f"{path}: unknown output format {suffix or '(none)'!r}; use .parquet, .csv or .json"
-        )
-    folder = Path(path).parent
-    if str(folder) and not folder.is_dir():
-        raise UsageError(f"{path}: directory {folder} does not exist")
 
 
 def run_rank(args: argparse.Namespace) -> int:
     from graph.authority import read_names, table_from_graph, with_extras
     from graph.build import build_graph
-    from graph.output import print_table, write_table
+    from graph.output import plural, score_decimals
 
-    if args.out:
-        _check_out(args.out)
+    check_out(args.out)
     needs = {"trust": "trusted", "niche": "niche"}.get(args.sort)
     if needs and getattr(args, needs) is None:
         raise UsageError(f"--sort {args.sort} needs --{needs}")
-    try:
-        graph = build_graph(
-            args.crawl_dirs, level=args.level, include_nofollow=args.include_nofollow
-        )
-        trusted = read_names(args.trusted, args.level) if args.trusted else None
-        niche = None
-        if args.niche:
-            niche = _niche(args, graph)
-        table = table_from_graph(
-            graph, alpha=args.alpha, trusted=trusted, niche=niche, tol=args.tol, sort_by=args.sort
-        )
-        table = with_extras(
-            table,
-            graph,
-            args.crawl_dirs,
-            harmonic=args.harmonic,
-            signals=args.signals,
-            include_nofollow=args.include_nofollow,
-        )
-        if args.out:
-            write_table(table, args.out)
-            print(f"wrote {table.num_rows} rows to {args.out}")
-        else:
-            title = f"{graph.level}s by {args.sort} ({graph.n} {graph.level}s, {graph.m} edges)"
-            print_table(table, title=title, limit=args.top)
-    except _errors() as exc:
-        raise UsageError(str(exc)) from None
+    graph = build_graph(args.crawl_dirs, level=args.level, include_nofollow=args.include_nofollow)
+    trusted = read_names(args.trusted, args.level) if args.trusted else None
+    niche = _niche(args, graph) if args.niche else None
+    table = table_from_graph(
+        graph, alpha=args.alpha, trusted=trusted, niche=niche, tol=args.tol, sort_by=args.sort
+    )
+    table = with_extras(
+        table,
+        graph,
+        args.crawl_dirs,
+        harmonic=args.harmonic,
+        signals=args.signals,
+        include_nofollow=args.include_nofollow,
+    )
+    scores = score_decimals(args.tol)
+    decimals = {"pagerank": scores, "trust": scores, "niche": scores}
+    if args.out:
+        write(table, args.out, decimals=decimals)
+    else:
+        nodes, edges = plural(graph.n, graph.level), plural(graph.m, "edge")
+        title = f"{graph.level}s by {args.sort} ({nodes}, {edges})"
+        show(table, title, args, written_by_out=True, after_other_output=False, decimals=decimals)
     return 0
 
 
@@ -243,30 +189,21 @@ def _niche(args: argparse.Namespace, graph) -> list[str]:
 def run_niches(args: argparse.Namespace) -> int:
     from graph.build import build_graph
     from graph.communities import find_niches, niches_table
-    from graph.output import print_table, write_table
+    from graph.output import plural
 
+    check_out(args.out)
+    graph = build_graph(args.crawl_dirs, level=args.level, include_nofollow=args.include_nofollow)
+    niches = find_niches(args.crawl_dirs, graph=graph, resolution=args.resolution, seed=args.seed)
+    shown = [n for n in niches if n.size >= args.min_size]
+    table = niches_table(shown)
     if args.out:
-        _check_out(args.out)
-    try:
-        graph = build_graph(
-            args.crawl_dirs, level=args.level, include_nofollow=args.include_nofollow
-        )
-        niches = find_niches(
-            args.crawl_dirs, graph=graph, resolution=args.resolution, seed=args.seed
-        )
-        shown = [n for n in niches if n.size >= args.min_size]
-        table = niches_table(shown)
-        if args.out:
-            write_table(table, args.out)
-            print(f"wrote {table.num_rows} niches to {args.out}")
-        else:
-            hidden = len(niches) - len(shown)
-            title = f"{len(shown)} niches of {graph.n} {graph.level}s"
-            if hidden:
-                title += f" ({hidden} smaller than {args.min_size} hidden)"
-            print_table(table, title=title, limit=args.top)
-    except _errors() as exc:
-        raise UsageError(str(exc)) from None
+        write(table, args.out)
+    else:
+        hidden = len(niches) - len(shown)
+        title = f"{plural(len(shown), 'niche')} of {plural(graph.n, graph.level)}"
+        if hidden:
+            title += f" ({hidden} smaller than {args.min_size} hidden)"
+        show(table, title, args, written_by_out=True, after_other_output=False)
     return 0
 
 
@@ -274,20 +211,16 @@ def run_export(args: argparse.Namespace) -> int:
     from graph.authority import table_from_graph
     from graph.build import build_graph
     from graph.export import graph_to_networkx, write_graph
+    from graph.output import plural
 
-    try:
-        graph = build_graph(
-            args.crawl_dirs, level=args.level, include_nofollow=args.include_nofollow
-        )
-        folder = Path(args.out).parent
-        if str(folder) and not folder.is_dir():
-            raise UsageError(f"{args.out}: directory {folder} does not exist")
-        nxgraph = graph_to_networkx(graph, table_from_graph(graph, alpha=args.alpha))
-        written = write_graph(nxgraph, args.out, args.format)
-    except _errors() as exc:
-        raise UsageError(str(exc)) from None
+    folder = Path(args.out).parent
+    if str(folder) and not folder.is_dir():
+        raise UsageError(f"{args.out}: directory {folder} does not exist")
+    graph = build_graph(args.crawl_dirs, level=args.level, include_nofollow=args.include_nofollow)
+    nxgraph = graph_to_networkx(graph, table_from_graph(graph, alpha=args.alpha))
+    written = write_graph(nxgraph, args.out, args.format)
     print(
-        f"wrote {graph.n} {graph.level}s and {graph.m} edges to "
+        f"wrote {plural(graph.n, graph.level)} and {plural(graph.m, 'edge')} to "
         + ", ".join(str(p) for p in written)
     )
     return 0

@@ -9,7 +9,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from linkgraph.cli import UsageError
+from linkgraph.commands.common import (
+    UsageError,
+    authority_args,
+    command,
+    crawl_dirs_args,
+    read_authority,
+)
 
 EXAMPLE = """\
 example:
@@ -19,33 +25,26 @@ example:
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
+    parser = command(
+        subparsers,
         "report",
-        help="write a self-contained HTML report with charts",
-        description=(
-            "Write one HTML file (it opens offline) with the authority distribution of the "
-            "crawls and, with --domain, the domain's backlink profile, new and lost links "
-            "over the crawls and its link neighbourhood; with --competitors, the "
-            "link-intersect table."
-        ),
-        epilog=EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "write a self-contained HTML report with charts",
+        "Write one HTML file (it opens offline) with the authority distribution of the "
+        "crawls and, with --domain, the domain's backlink profile, new and lost links "
+        "over the crawls and its link neighbourhood; with --competitors, the "
+        "link-intersect table.",
+        EXAMPLE,
+        [crawl_dirs_args("crawls, oldest first"), authority_args()],
     )
-    parser.add_argument("crawl_dirs", metavar="CRAWL_DIR", nargs="+", help="crawls, oldest first")
     parser.add_argument("--domain", help="the domain to report on (domain, host or URL)")
     parser.add_argument("--competitors", help="comma-separated competitor domains")
     parser.add_argument("--out", required=True, metavar="FILE", help="the HTML file to write")
-    parser.add_argument(
-        "--authority",
-        metavar="FILE",
-        help="read authority from FILE (as written by `linkgraph rank --out`) instead of ranking",
-    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from graph.report import build_report
-    from linkgraph.commands.research import _authority, _run
+    from linkgraph import __version__
 
     out = Path(args.out)
     if out.suffix.lower() not in (".html", ".htm"):
@@ -56,15 +55,13 @@ def run(args: argparse.Namespace) -> int:
     competitors = [c.strip() for c in (args.competitors or "").split(",") if c.strip()]
     if args.competitors is not None and not competitors:
         raise UsageError("--competitors: give comma-separated domains, e.g. a.com,b.com")
-    authority = _authority(args.authority)
-    path = _run(
-        lambda: build_report(
-            args.crawl_dirs,
-            out=out,
-            domain=args.domain,
-            competitors=competitors or None,
-            authority=authority,
-        )
+    path = build_report(
+        args.crawl_dirs,
+        out=out,
+        version=__version__,
+        domain=args.domain,
+        competitors=competitors or None,
+        authority=read_authority(args.authority),
     )
     print(f"report: {Path(path).resolve()}")
     return 0

@@ -1,5 +1,5 @@
 """Competitor link research commands: ``backlinks``, ``intersect``, ``diff``, ``broken``,
-``outlinks`` and ``sql``.
+``outlinks``, ``index`` and ``sql``.
 
 A thin layer over ``graph.research``: each command prints readable tables on a terminal and
 writes its main table with ``--out FILE`` (``.csv``, ``.json`` or ``.parquet``). Definitions
@@ -10,59 +10,68 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+import time
 from pathlib import Path
 
-import pyarrow as pa
-
-from linkgraph.cli import UsageError, positive_int
-
-AUTHORITY_HELP = (
-    "read authority from FILE (a table with columns domain, authority, as written by "
-    "`linkgraph rank --out FILE`) instead of ranking the crawls again"
+from linkgraph.commands.common import (
+    UsageError,
+    authority_args,
+    check_out,
+    command,
+    crawl_dirs_args,
+    domain_args,
+    limit_args,
+    out_args,
+    positive_int,
+    read_authority,
+    show,
+    write,
 )
-OUT_HELP = "write the result to FILE; format by extension: .csv, .json, .parquet"
+
+_SHOWN_LINK_COLUMNS = ["src_url", "dst_url", "anchor", "rel", "kind", "placement", "last_seen"]
 
 
-def _parser(subparsers, name: str, help_text: str, description: str, example: str):
-    return subparsers.add_parser(
-        name,
-        help=help_text,
-        description=description,
-        epilog="example:\n" + example,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def _dofollow(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dofollow-only", action="store_true", help="count followable links only")
+
+
+def _query_args() -> argparse.ArgumentParser:
+    group = argparse.ArgumentParser(add_help=False)
+    group.add_argument("query", metavar="QUERY", help="the SQL query")
+    return group
 
 
 def register(subparsers) -> None:
-    p = _parser(
+    p = command(
         subparsers,
         "backlinks",
         "the backlink profile of a domain",
         "The backlink profile of DOMAIN: referring domains with their authority, every "
         "backlink (first and last seen over the crawls given), counts by rel, placement and "
         "kind, top anchors, top linked pages, referring IPs and /24 subnets.",
-        "  linkgraph backlinks www.example.com data/crawls/2026* --limit 20 --out links.csv\n",
+        "example:\n  linkgraph backlinks www.example.com data/crawls/2026* --limit 20 "
+        "--out links.csv\n",
+        [
+            domain_args(),
+            crawl_dirs_args(),
+            limit_args(),
+            out_args("one row per backlink"),
+            authority_args(),
+        ],
     )
-    p.add_argument("domain", metavar="DOMAIN", help="domain, host or URL (reduced to its domain)")
-    p.add_argument("crawl_dirs", metavar="CRAWL_DIR", nargs="+", help="crawl directories")
-    p.add_argument(
-        "--limit", type=positive_int, default=20, help="rows per table shown (default 20)"
-    )
-    p.add_argument("--dofollow-only", action="store_true", help="count followed links only")
-    p.add_argument("--out", metavar="FILE", help=OUT_HELP + " (one row per backlink)")
-    p.add_argument("--authority", metavar="FILE", help=AUTHORITY_HELP)
+    _dofollow(p)
     p.set_defaults(handler=_backlinks)
 
-    p = _parser(
+    p = command(
         subparsers,
         "intersect",
         "domains linking to competitors and not to you (link gap)",
         "The domains that link to at least K of the COMPETITORs (default: all) and not to "
         "MINE, ranked by authority, with the pages that link (Ahrefs' Link Intersect, "
         "Semrush's Backlink Gap). The trailing arguments that are directories are the crawls.",
-        "  linkgraph intersect rival-a.com rival-b.com rival-c.com --not mysite.com \\\n"
+        "example:\n  linkgraph intersect rival-a.com rival-b.com rival-c.com --not mysite.com \\\n"
         "      data/crawls/20261125T090000Z --min 2 --out gap.csv\n",
+        [limit_args(), out_args("one row per linking domain"), authority_args()],
     )
     p.add_argument(
         "items",
@@ -80,69 +89,59 @@ def register(subparsers) -> None:
     p.add_argument(
         "--min", dest="min_k", metavar="K", type=positive_int, help="competitors linked, at least"
     )
+    p.add_argument("--links-out", metavar="FILE", help="also write the linking pages to FILE")
+    _dofollow(p)
     p.usage = (
         "linkgraph intersect [-h] COMPETITOR... [--not MINE] CRAWL_DIR... [--min K] "
         "[--limit N] [--dofollow-only] [--out FILE] [--links-out FILE] [--authority FILE]"
     )
-    p.add_argument(
-        "--limit", type=positive_int, default=20, help="rows per table shown (default 20)"
-    )
-    p.add_argument("--dofollow-only", action="store_true", help="count followed links only")
-    p.add_argument("--out", metavar="FILE", help=OUT_HELP + " (one row per linking domain)")
-    p.add_argument("--links-out", metavar="FILE", help="also write the linking pages to FILE")
-    p.add_argument("--authority", metavar="FILE", help=AUTHORITY_HELP)
     p.set_defaults(handler=_intersect)
 
-    p = _parser(
+    p = command(
         subparsers,
         "diff",
         "new and lost backlinks between two crawls",
         "New and lost backlinks and referring domains, and authority changes, between an "
         "old and a new crawl; for one domain with --domain, else for every domain.",
-        "  linkgraph diff data/crawls/20261101T000000Z data/crawls/20261125T000000Z "
+        "example:\n  linkgraph diff data/crawls/20261101T000000Z data/crawls/20261125T000000Z "
         "--domain example.com\n",
+        [limit_args(), out_args("one row per new or lost link")],
     )
     p.add_argument("old", metavar="OLD_CRAWL", help="the earlier crawl directory")
     p.add_argument("new", metavar="NEW_CRAWL", help="the later crawl directory")
     p.add_argument("--domain", help="only backlinks of this domain")
-    p.add_argument(
-        "--limit", type=positive_int, default=20, help="rows per table shown (default 20)"
-    )
-    p.add_argument("--out", metavar="FILE", help=OUT_HELP + " (one row per new or lost link)")
     p.set_defaults(handler=_diff)
 
-    p = _parser(
+    p = command(
         subparsers,
         "broken",
         "broken backlinks to reclaim, and a domain's broken links",
         "Backlinks of DOMAIN that point at URLs which answered 4xx/5xx or redirect into one "
         "(link reclamation), and DOMAIN's own links whose targets are broken.",
-        "  linkgraph broken example.com data/crawls/20261125T090000Z --out broken.csv\n",
+        "example:\n  linkgraph broken example.com data/crawls/20261125T090000Z --out broken.csv\n",
+        [domain_args(), crawl_dirs_args(), limit_args(), out_args("one row per broken link")],
     )
-    p.add_argument("domain", metavar="DOMAIN", help="domain, host or URL")
-    p.add_argument("crawl_dirs", metavar="CRAWL_DIR", nargs="+", help="crawl directories")
-    p.add_argument("--limit", type=positive_int, default=20, help="rows shown (default 20)")
-    p.add_argument("--out", metavar="FILE", help=OUT_HELP + " (one row per broken link)")
     p.set_defaults(handler=_broken)
 
-    p = _parser(
+    p = command(
         subparsers,
         "outlinks",
         "where a domain links to",
         "The links from DOMAIN's pages to other domains, and the domains they point at.",
-        "  linkgraph outlinks example.com data/crawls/20261125T090000Z --out outlinks.json\n",
+        "example:\n  linkgraph outlinks example.com data/crawls/20261125T090000Z "
+        "--out outlinks.json\n",
+        [
+            domain_args(),
+            crawl_dirs_args(),
+            limit_args(),
+            out_args("one row per link"),
+            authority_args(),
+        ],
     )
-    p.add_argument("domain", metavar="DOMAIN", help="domain, host or URL")
-    p.add_argument("crawl_dirs", metavar="CRAWL_DIR", nargs="+", help="crawl directories")
-    p.add_argument(
-        "--limit", type=positive_int, default=20, help="rows per table shown (default 20)"
-    )
-    p.add_argument("--dofollow-only", action="store_true", help="count followed links only")
-    p.add_argument("--out", metavar="FILE", help=OUT_HELP + " (one row per link)")
-    p.add_argument("--authority", metavar="FILE", help=AUTHORITY_HELP)
+    _dofollow(p)
     p.set_defaults(handler=_outlinks)
 
-    p = _parser(
+    p = command(
         subparsers,
         "index",
         "index a large crawl's edges by target domain (faster backlinks/intersect)",
@@ -150,142 +149,51 @@ def register(subparsers) -> None:
         "hash buckets, so backlinks, intersect and diff --domain read one bucket instead of "
         "every edge. Worth it from a few million edges; rebuilt on demand, ignored once the "
         "crawl's edge files change.",
-        "  linkgraph index data/crawls/20261125T090000Z\n",
+        "example:\n  linkgraph index data/crawls/20261125T090000Z\n",
+        [crawl_dirs_args()],
     )
-    p.add_argument("crawl_dirs", metavar="CRAWL_DIR", nargs="+", help="crawl directories")
     p.set_defaults(handler=_index)
 
-    p = _parser(
+    p = command(
         subparsers,
         "sql",
         "your own SQL over the crawls (views pages, edges, domains)",
         "Run QUERY (DuckDB SQL) over views `pages` and `edges` (the Parquet columns of "
         "docs/data-contract.md) and `domains` (the authority table of `linkgraph rank`).",
-        "  linkgraph sql \"SELECT anchor, count(*) n FROM edges WHERE dst_domain = 'example.com'\n"
-        '      GROUP BY anchor ORDER BY n DESC LIMIT 10" data/crawls/20261125T090000Z\n',
+        'example:\n  linkgraph sql "SELECT anchor, count(*) n FROM edges WHERE dst_domain = '
+        "'example.com'\n      GROUP BY anchor ORDER BY n DESC LIMIT 10\" "
+        "data/crawls/20261125T090000Z\n",
+        [_query_args(), crawl_dirs_args(), limit_args(50), out_args(), authority_args()],
     )
-    p.add_argument("query", metavar="QUERY", help="the SQL query")
-    p.add_argument("crawl_dirs", metavar="CRAWL_DIR", nargs="+", help="crawl directories")
-    p.add_argument("--limit", type=positive_int, default=50, help="rows shown (default 50)")
-    p.add_argument("--out", metavar="FILE", help=OUT_HELP)
-    p.add_argument("--authority", metavar="FILE", help=AUTHORITY_HELP)
     p.set_defaults(handler=_sql)
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _check_out(path: str | None) -> None:
-    """Fail before the query, not after it, when ``--out`` cannot be written."""
-    if path is None:
-        return
-    from graph.output import FORMATS
-
-    target = Path(path)
-    if target.suffix.lower() not in FORMATS:
-        raise UsageError(f"{path}: unknown output format; use .csv, .json or .parquet")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"{path}: directory {folder} does not exist")
-
-
-def _run(call: Callable[[], object]) -> object:
-    """Run a research call; user-fixable failures become one-line ``UsageError``s."""
-    from graph.output import OutputError
-    from graph.research import ResearchError
-    from graph.store import CrawlDirError
-
-    errors: tuple[type[Exception], ...] = (ResearchError, CrawlDirError, OutputError)
-    try:
-        from graph.authority import RankError
-
-        errors += (RankError,)
-    except ImportError:
-        pass
-    try:
-        return call()
-    except errors as exc:
-        raise UsageError(str(exc)) from None
-
-
-def _authority(path: str | None) -> pa.Table | None:
-    if path is None:
-        return None
-    import pyarrow.parquet as pq
-
-    from graph.output import FORMATS
-
-    source = Path(path)
-    if not source.is_file():
-        raise UsageError(f"{path}: no such authority file")
-    fmt = FORMATS.get(source.suffix.lower())
-    try:
-        if fmt == "parquet":
-            table = pq.read_table(source)
-        elif fmt == "csv":
-            import pyarrow.csv as pcsv
-
-            table = pcsv.read_csv(source)
-        elif fmt == "json":
-            import json
-
-            table = pa.Table.from_pylist(json.loads(source.read_text(encoding="utf-8")))
-        else:
-            raise UsageError(f"{path}: unknown authority file format; use .parquet, .csv, .json")
-    except (OSError, ValueError, pa.ArrowException) as exc:
-        raise UsageError(f"{path}: cannot read the authority table ({exc})") from None
-    if "domain" not in table.column_names or "authority" not in table.column_names:
-        raise UsageError(f"{path}: the authority table needs columns domain and authority")
-    return table
-
-
-def _write(table: pa.Table, path: str | None) -> None:
-    if path is None:
-        return
-    from graph.output import write_table
-
-    written = _run(lambda: write_table(table, path))
-    print(f"wrote {table.num_rows} rows to {written}", file=sys.stderr)
-
-
-def _show(table: pa.Table, title: str, limit: int) -> None:
-    from graph.output import print_table
-
-    print()
-    print_table(table, title=title, limit=limit)
-
-
-_SHOWN_LINK_COLUMNS = ["src_url", "dst_url", "anchor", "rel", "kind", "placement", "last_seen"]
-
-
-# --------------------------------------------------------------------------- handlers
 
 
 def _backlinks(args: argparse.Namespace) -> int:
     from graph.research import backlinks
 
-    _check_out(args.out)
-    authority = _authority(args.authority)
-    profile = _run(
-        lambda: backlinks(
-            args.domain, args.crawl_dirs, dofollow_only=args.dofollow_only, authority=authority
-        )
+    check_out(args.out)
+    profile = backlinks(
+        args.domain,
+        args.crawl_dirs,
+        dofollow_only=args.dofollow_only,
+        authority=read_authority(args.authority),
     )
     if profile.links.num_rows == 0:
         print(f"no backlinks to {profile.domain} in the crawls given", file=sys.stderr)
     else:
-        summary = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in profile.summary.items())
+        summary = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in profile.summary.items())
         print(f"Backlink profile of {profile.domain}: {summary}")
-        _show(profile.referring_domains, "Referring domains", args.limit)
-        _show(profile.by_rel, "Links by rel", args.limit)
-        _show(profile.by_placement, "Links by placement", args.limit)
-        _show(profile.by_kind, "Links by kind", args.limit)
-        _show(profile.top_anchors, "Top anchors", args.limit)
-        _show(profile.top_pages, "Top linked pages", args.limit)
-        _show(profile.ips, "Referring IP addresses", args.limit)
-        _show(profile.subnets, "Referring subnets", args.limit)
-        _show(profile.links.select(_SHOWN_LINK_COLUMNS), "Backlinks", args.limit)
-    _write(profile.links, args.out)
+        show(profile.referring_domains, "Referring domains", args)
+        show(profile.by_rel, "Links by rel", args)
+        show(profile.by_placement, "Links by placement", args)
+        show(profile.by_kind, "Links by kind", args)
+        show(profile.top_anchors, "Top anchors", args)
+        show(profile.top_pages, "Top linked pages", args)
+        show(profile.ips, "Referring IP addresses", args)
+        show(profile.subnets, "Referring subnets", args)
+        links = profile.links.select(_SHOWN_LINK_COLUMNS)
+        show(links, "Backlinks", args, written_by_out=True)
+    write(profile.links, args.out)
     return 0
 
 
@@ -303,24 +211,22 @@ def _split_intersect(items: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _intersect(args: argparse.Namespace) -> int:
+    from graph.output import plural
     from graph.research import intersect
 
-    _check_out(args.out)
-    _check_out(args.links_out)
+    check_out(args.out)
+    check_out(args.links_out)
     mine, items = None, list(args.items)
     if args.mine:
         mine, items = args.mine[0], items + args.mine[1:]
     competitors, dirs = _split_intersect(items)
-    authority = _authority(args.authority)
-    result = _run(
-        lambda: intersect(
-            competitors,
-            dirs,
-            not_domain=mine,
-            min_competitors=args.min_k,
-            dofollow_only=args.dofollow_only,
-            authority=authority,
-        )
+    result = intersect(
+        competitors,
+        dirs,
+        not_domain=mine,
+        min_competitors=args.min_k,
+        dofollow_only=args.dofollow_only,
+        authority=read_authority(args.authority),
     )
     what = f"at least {result.min_competitors} of {', '.join(result.competitors)}"
     if result.not_domain:
@@ -328,75 +234,71 @@ def _intersect(args: argparse.Namespace) -> int:
     if result.domains.num_rows == 0:
         print(f"no domain links to {what} in the crawls given", file=sys.stderr)
     else:
-        print(f"{result.domains.num_rows} domains link to {what}")
-        _show(result.domains, "Linking domains", args.limit)
-        _show(
-            result.links.select(["src_domain", "src_url", "dst_url", "anchor", "rel"]),
-            "Linking pages",
-            args.limit,
-        )
-    _write(result.domains, args.out)
-    _write(result.links, args.links_out)
+        verb = "links" if result.domains.num_rows == 1 else "link"
+        print(f"{plural(result.domains.num_rows, 'domain')} {verb} to {what}")
+        show(result.domains, "Linking domains", args, written_by_out=True)
+        pages = result.links.select(["src_domain", "src_url", "dst_url", "anchor", "rel"])
+        show(pages, "Linking pages", args)
+    write(result.domains, args.out)
+    write(result.links, args.links_out)
     return 0
 
 
 def _diff(args: argparse.Namespace) -> int:
     from graph.research import diff
 
-    _check_out(args.out)
-    result = _run(lambda: diff([args.old], [args.new], domain=args.domain))
+    check_out(args.out)
+    result = diff([args.old], [args.new], domain=args.domain)
     new, lost = result.new_links.num_rows, result.lost_links.num_rows
     refs = result.referring_domains["change"].to_pylist()
     scope = f"backlinks of {result.domain}" if result.domain else "links between domains"
     print(
-        f"{scope}: {new} new, {lost} lost; referring domains: {refs.count('new')} new, "
-        f"{refs.count('lost')} lost"
+        f"{scope}: {new:,} new, {lost:,} lost; referring domains: {refs.count('new'):,} new, "
+        f"{refs.count('lost'):,} lost"
     )
     if result.links.num_rows:
-        _show(
-            result.links.select(["change", "reason", "src_url", "dst_url", "anchor", "rel"]),
-            "New and lost links",
-            args.limit,
-        )
+        shown = result.links.select(["change", "reason", "src_url", "dst_url", "anchor", "rel"])
+        show(shown, "New and lost links", args, written_by_out=True)
     if result.referring_domains.num_rows:
-        _show(result.referring_domains, "New and lost referring domains", args.limit)
-    _show(result.authority, "Authority changes", args.limit)
-    _write(result.links, args.out)
+        show(result.referring_domains, "New and lost referring domains", args)
+    show(result.authority, "Authority changes", args)
+    write(result.links, args.out)
     return 0
 
 
 def _broken(args: argparse.Namespace) -> int:
     from graph.research import broken, domain_of
 
-    _check_out(args.out)
-    table = _run(lambda: broken(args.domain, args.crawl_dirs))
-    domain = _run(lambda: domain_of(args.domain))
+    check_out(args.out)
+    domain = domain_of(args.domain)
+    table = broken(domain, args.crawl_dirs)
     if table.num_rows == 0:
         print(f"no broken links to or from {domain} in the crawls given", file=sys.stderr)
     else:
         directions = table["direction"].to_pylist()
         print(
-            f"broken links of {domain}: {directions.count('inbound')} inbound (to reclaim), "
-            f"{directions.count('outbound')} outbound, {directions.count('internal')} internal"
+            f"broken links of {domain}: {directions.count('inbound'):,} inbound (to reclaim), "
+            f"{directions.count('outbound'):,} outbound, {directions.count('internal'):,} "
+            "internal"
         )
-        _show(
-            table.select(["direction", "src_url", "dst_url", "anchor", "status", "final_status"]),
-            "Broken links",
-            args.limit,
+        shown = table.select(
+            ["direction", "src_url", "dst_url", "anchor", "status", "final_status"]
         )
-    _write(table, args.out)
+        show(shown, "Broken links", args, written_by_out=True)
+    write(table, args.out)
     return 0
 
 
 def _outlinks(args: argparse.Namespace) -> int:
+    from graph.output import plural
     from graph.research import outlinks
 
-    _check_out(args.out)
-    authority = _authority(args.authority)
-    profile = _run(
-        lambda: outlinks(
-            args.domain, args.crawl_dirs, dofollow_only=args.dofollow_only, authority=authority
-        )
+    check_out(args.out)
+    profile = outlinks(
+        args.domain,
+        args.crawl_dirs,
+        dofollow_only=args.dofollow_only,
+        authority=read_authority(args.authority),
     )
     if profile.links.num_rows == 0:
         print(
@@ -404,23 +306,22 @@ def _outlinks(args: argparse.Namespace) -> int:
         )
     else:
         print(
-            f"{profile.domain} links to {profile.linked_domains.num_rows} domains "
-            f"with {profile.links.num_rows} links"
+            f"{profile.domain} links to {plural(profile.linked_domains.num_rows, 'domain')} "
+            f"with {plural(profile.links.num_rows, 'link')}"
         )
-        _show(profile.linked_domains, "Linked domains", args.limit)
-        _show(profile.links.select(_SHOWN_LINK_COLUMNS), "Outgoing links", args.limit)
-    _write(profile.links, args.out)
+        show(profile.linked_domains, "Linked domains", args)
+        links = profile.links.select(_SHOWN_LINK_COLUMNS)
+        show(links, "Outgoing links", args, written_by_out=True)
+    write(profile.links, args.out)
     return 0
 
 
 def _index(args: argparse.Namespace) -> int:
-    import time
-
     from graph.research import build_index
 
     for folder in args.crawl_dirs:
         started = time.perf_counter()
-        path = _run(lambda folder=folder: build_index(folder))
+        path = build_index(folder)
         print(f"indexed {folder} in {time.perf_counter() - started:.1f} s: {path}")
     return 0
 
@@ -428,12 +329,12 @@ def _index(args: argparse.Namespace) -> int:
 def _sql(args: argparse.Namespace) -> int:
     from graph.research import sql
 
-    _check_out(args.out)
-    authority = _authority(args.authority)
-    table = _run(lambda: sql(args.query, args.crawl_dirs, authority=authority))
+    check_out(args.out)
+    table = sql(args.query, args.crawl_dirs, authority=read_authority(args.authority))
     if table.num_columns:
         from graph.output import print_table
 
-        print_table(table, limit=args.limit)
-    _write(table, args.out)
+        more = "use --limit N to show more" + ("" if args.out else ", --out FILE to write all")
+        print_table(table, limit=args.limit, more=more)
+    write(table, args.out)
     return 0

@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 
-from linkgraph.cli import UsageError
+from linkgraph.commands.common import UsageError
 
 SERVE_EXAMPLE = """\
 example:

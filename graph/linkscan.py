@@ -1,0 +1,377 @@
+"""Read the links of crawls from their edges files, each link once, over dictionary codes.
+
+``read_links`` turns edge rows (sightings) into links (``graph.links``: a link is its
+source URL, target URL, anchor and kind, with the flags of its latest sighting) exactly,
+without hashing ten million URLs:
+
+1. The string columns are read as Parquet stores them, dictionary-encoded: each batch (a
+   row group) brings small dictionaries and integer codes. Rows inside one node are
+   dropped first. Within a batch the four codes of a row identify its link exactly, so
+   one sort of packed codes finds the sightings of the same link there (a page that
+   links twice to the same URL with the same anchor); the latest is kept.
+2. The node names (domains or hosts) get global ids in one hash pass over the batches'
+   dictionaries, not over the rows.
+3. Only a link whose source node appears in more than one batch can have sightings in
+   two batches (the same page fetched in several crawls, or split between row groups).
+   For those, a 64-bit fingerprint of the source URL (from its batch's dictionary) and
+   the target node picks the ones whose fingerprint also occurs in another batch: equal
+   strings always have equal fingerprints, so no duplicate is missed.
+4. Those are checked exactly: their strings are read again from their files, grouped by
+   one dictionary code per column, and of each group only the latest sighting stays.
+
+On one crawl steps 3 and 4 touch almost nothing; on several crawls of the same web they
+read the string columns of the links the crawls share (figures in docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict, deque
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from crawler.schema import EDGES_SCHEMA
+from graph.links import LATEST, LEVELS, LINK_KEY, Links, flags_from_columns
+from graph.store import crawl_files, reading
+
+__all__ = ["read_links", "fingerprints"]
+
+_BATCH_ROWS = 1 << 20
+_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser (Steele, Lea and Flood, OOPSLA 2014): every input bit
+    reaches every output bit, so fingerprints of similar strings differ everywhere."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * _M1
+    x = x ^ (x >> np.uint64(27))
+    x = x * _M2
+    return x ^ (x >> np.uint64(31))
+
+
+def fingerprints(strings: pa.Array) -> np.ndarray:
+    """A 64-bit fingerprint of each string: its length and its first, middle and last
+    eight bytes, mixed. Equal strings have equal fingerprints; most unequal ones differ.
+
+    Vectorised over the Arrow buffers: an unaligned strided view reads eight bytes at any
+    offset in one gather, so no string is decoded.
+    """
+    n = len(strings)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    buffers = strings.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int32, count=n + 1, offset=strings.offset * 4)
+    data = buffers[2]
+    padded = np.zeros((data.size if data is not None else 0) + 16, dtype=np.uint8)
+    if data is not None and data.size:
+        padded[8 : 8 + data.size] = np.frombuffer(data, dtype=np.uint8)
+    words = np.ndarray((len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
+    start, end = offsets[:-1].astype(np.int64), offsets[1:].astype(np.int64)
+    length = end - start
+    first = words[start + 8]
+    middle = words[start + 8 + np.maximum(length - 8, 0) // 2]
+    last = words[end]
+    short = length < 8
+    if short.any():
+        bits = (length[short] * 8).astype(np.uint64)
+        low = (np.uint64(1) << bits) - np.uint64(1)
+        first[short] &= low
+        middle[short] = first[short]
+        shift = np.minimum(np.uint64(64) - bits, np.uint64(63))
+        last[short] = np.where(bits == 0, np.uint64(0), last[short] >> shift)
+    fp = _mix(length.astype(np.uint64) ^ _mix(first ^ _mix(middle ^ _mix(last))))
+    return fp
+
+
+@dataclass
+class _Part:
+    """The links one batch contributes (local codes, before global ids)."""
+
+    fragment: str
+    offset: int  # rows of the same file before this batch
+    rows: np.ndarray  # row of each link's latest sighting within the batch
+    src: np.ndarray  # local codes into src_names / dst_names
+    dst: np.ndarray
+    flags: np.ndarray
+    page: np.ndarray  # local code of the link's src_url into pages
+    src_names: pa.Array
+    dst_names: pa.Array
+    pages: pa.Array
+
+
+def _dense_key(codes: Sequence[np.ndarray], sizes: Sequence[int]) -> np.ndarray:
+    """One int64 per row, equal exactly when all ``codes`` are equal (mixed radix)."""
+    key = codes[0].astype(np.int64)
+    span = max(sizes[0], 1)
+    for code, size in zip(codes[1:], sizes[1:], strict=True):
+        if span * max(size, 1) >= 2**62:
+            _, key = np.unique(key, return_inverse=True)
+            span = int(key.max()) + 1 if len(key) else 1
+        key = key * max(size, 1) + code
+        span *= max(size, 1)
+    return key
+
+
+def _latest(key: np.ndarray, fetched: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """Indices of the rows that are the latest sighting of their key (each key once)."""
+    order = np.argsort(key)
+    ordered = key[order]
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
+        return np.arange(len(key))
+    shared = np.zeros(len(key), dtype=bool)
+    shared[:-1] = same
+    shared[1:] |= same
+    rows = order[shared]
+    rows = rows[np.lexsort((position[rows], fetched[rows], key[rows]))]
+    sorted_keys = key[rows]
+    last = np.append(sorted_keys[1:] != sorted_keys[:-1], True)
+    return np.concatenate([order[~shared], rows[last]])
+
+
+def _codes(column: pa.Array) -> np.ndarray:
+    return column.indices.to_numpy(zero_copy_only=False)
+
+
+def _part(batch: pa.RecordBatch, level: str, fragment: str, offset: int) -> _Part:
+    column = batch.column
+    src, dst = column(f"src_{level}"), column(f"dst_{level}")
+    src_codes, dst_codes = _codes(src), _codes(dst)
+    # A link inside one node is no link between nodes: drop it before anything else (most
+    # of a real crawl's links are internal). At domain level the contract's ``internal``
+    # says which; between hosts, each target entry's position among the source entries,
+    # looked up in the two small dictionaries, tells.
+    if level == "domain":
+        internal = column("internal").to_numpy(zero_copy_only=False)
+    else:
+        as_source = pc.index_in(dst.dictionary, value_set=src.dictionary)
+        as_source = pc.fill_null(as_source, -1).to_numpy(zero_copy_only=False)
+        internal = as_source[dst_codes] == src_codes
+    between = np.flatnonzero(~internal)
+    strings = [column(name) for name in LINK_KEY]
+    codes = [_codes(c)[between] for c in strings]
+    key = _dense_key(codes, [len(c.dictionary) for c in strings])
+    fetched = column("fetched_at").cast(pa.int64()).to_numpy(zero_copy_only=False)[between]
+    position = column("position").to_numpy(zero_copy_only=False)[between]
+    latest = _latest(key, fetched, position)
+    rows = between[latest].astype(np.int32)
+    flags = flags_from_columns(
+        *(column(c) for c in ("kind", "nofollow", "ugc", "sponsored", "placement"))
+    )
+    return _Part(
+        fragment,
+        offset,
+        rows,
+        src_codes[rows],
+        dst_codes[rows],
+        flags[rows],
+        codes[0][latest],
+        src.dictionary,
+        dst.dictionary,
+        strings[0].dictionary,
+    )
+
+
+def _encoded(column: pa.Array) -> pa.Array:
+    return column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
+
+
+def read_links(crawl_dirs: Sequence[str | os.PathLike[str]], *, level: str = "domain") -> Links:
+    """The links between different nodes (domains or hosts) in the crawls, each once.
+
+    The scanner's threads decode the next batches while a thread of their own turns each
+    decoded batch into links (numpy's sorts and gathers release the GIL).
+
+    Raises ``ValueError`` for an unknown level and ``graph.store.CrawlDirError`` /
+    ``crawler.errors.InputFileError`` for paths that are not crawls or files that cannot
+    be read.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"unknown graph level {level!r}; use domain or host")
+    dictionary = [f"src_{level}", f"dst_{level}", "placement", *LINK_KEY]
+    schema = EDGES_SCHEMA
+    for name in dictionary:
+        field = pa.field(name, pa.dictionary(pa.int32(), pa.string()))
+        schema = schema.set(schema.get_field_index(name), field)
+    # A crawl given twice is one crawl: its files are read once.
+    files = list(dict.fromkeys(crawl_files(crawl_dirs, "edges")))
+    parquet = ds.ParquetFileFormat(
+        read_options=ds.ParquetReadOptions(dictionary_columns=dictionary)
+    )
+    dataset = ds.dataset(files, schema=schema, format=parquet)
+    columns = [*dictionary, "nofollow", "ugc", "sponsored", "internal", *LATEST]
+    parts: list[_Part] = []
+    offsets: dict[str, int] = defaultdict(int)
+    pending: deque = deque()
+    with reading(files), ThreadPoolExecutor(1) as pool:
+        # Little read-ahead: more buys no speed here and holds whole batches in memory.
+        scanner = dataset.scanner(
+            columns=columns,
+            batch_size=_BATCH_ROWS,
+            use_threads=True,
+            batch_readahead=2,
+            fragment_readahead=1,
+        )
+        # Batches of one file come in order, so a batch's first row in its file is the
+        # count of that file's rows before it (what a later exact check reads back).
+        for tagged in scanner.scan_batches():
+            batch, path = tagged.record_batch, tagged.fragment.path
+            if batch.num_rows:
+                arrays = [_encoded(c) if pa.types.is_string(c.type) else c for c in batch.columns]
+                batch = pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+                pending.append(pool.submit(_part, batch, level, path, offsets[path]))
+                if len(pending) > 4:
+                    parts.append(pending.popleft().result())
+            offsets[path] += batch.num_rows
+        parts.extend(future.result() for future in pending)
+    # The decoded batches are gone; their memory would otherwise stay with Arrow's
+    # allocator while numpy, which has its own, makes the graph.
+    pa.default_memory_pool().release_unused()
+    with reading(files):
+        return _merge(parts, level)
+
+
+def _global_names(dictionaries: list[pa.Array]) -> tuple[pa.Array, list[np.ndarray]]:
+    """The distinct names of ``dictionaries``, sorted, and for each dictionary the id of
+    each of its entries.
+
+    One hash pass over the dictionaries, not over the rows, in two halves on two threads
+    (Arrow's kernels release the GIL); the halves' name lists are merged by a second,
+    small pass. Ids are in name order, so the same crawl always gives the same ids: the
+    names (a million) are sorted, not the links (ten million).
+    """
+
+    def encode(chunks: list[pa.Array]) -> pa.ChunkedArray:
+        return pc.dictionary_encode(pa.chunked_array(chunks, type=pa.string()))
+
+    half = len(dictionaries) // 2
+    with ThreadPoolExecutor(2) as pool:
+        halves = list(pool.map(encode, (dictionaries[:half], dictionaries[half:])))
+    whole = encode([h.chunk(0).dictionary for h in halves if h.num_chunks])
+    names = whole.chunk(0).dictionary if whole.num_chunks else pa.array([], pa.string())
+    order = np.asarray(pc.sort_indices(names), dtype=np.int64)
+    rank = np.empty(len(names), dtype=np.int32 if len(names) < 2**31 else np.int64)
+    rank[order] = np.arange(len(names), dtype=rank.dtype)
+    to_global = [rank[c.indices.to_numpy(zero_copy_only=False)] for c in whole.chunks]
+    maps = [
+        to_global[i][c.indices.to_numpy(zero_copy_only=False)]
+        for i, h in enumerate(h for h in halves if h.num_chunks)
+        for c in h.chunks
+    ]
+    return names.take(pa.array(order)), maps
+
+
+def _merge(parts: list[_Part], level: str) -> Links:
+    """Global ids for the parts' links, and each link once over all parts."""
+    if not parts:
+        return Links.from_codes([], [], [], [], level=level)
+    names, maps = _global_names([d for p in parts for d in (p.src_names, p.dst_names)])
+    src = np.concatenate([maps[2 * i][p.src] for i, p in enumerate(parts)])
+    dst = np.concatenate([maps[2 * i + 1][p.dst] for i, p in enumerate(parts)])
+    flags = np.concatenate([p.flags for p in parts])
+    starts = np.concatenate(([0], np.cumsum([len(p.rows) for p in parts])))
+    # A source node in the dictionaries of one batch only has all its sightings there.
+    spread = np.bincount(np.concatenate(maps[0::2]), minlength=len(names)) > 1
+    candidates = np.flatnonzero(spread[src])
+    if len(candidates):
+        part_of = np.searchsorted(starts, candidates, side="right") - 1
+        within = candidates - starts[part_of]
+        # Fingerprint of (source page, target node): equal for every sighting of a link.
+        # Candidates are in part order, so each part's are one slice.
+        fp = np.empty(len(candidates), dtype=np.uint64)
+        bounds = np.searchsorted(part_of, np.arange(len(parts) + 1))
+        for p in np.flatnonzero(np.diff(bounds)):
+            lo, hi = bounds[p], bounds[p + 1]
+            used, inverse = np.unique(parts[p].page[within[lo:hi]], return_inverse=True)
+            fp[lo:hi] = fingerprints(parts[p].pages.take(pa.array(used)))[inverse]
+        fp = _mix(fp ^ _mix(dst[candidates].astype(np.uint64)))
+        shared = _shared_fingerprints(fp, part_of, len(parts))
+        if shared.any():
+            checked = candidates[shared]
+            rows = np.concatenate([p.rows for p in parts])[checked]
+            older = checked[_older_duplicates(parts, part_of[shared], rows)]
+            if len(older):
+                keep = np.ones(len(src), dtype=bool)
+                keep[older] = False
+                src, dst, flags = src[keep], dst[keep], flags[keep]
+    return Links(level, names, src, dst, flags)
+
+
+def _shared_fingerprints(fp: np.ndarray, part: np.ndarray, parts: int) -> np.ndarray:
+    """Mask of the links whose fingerprint occurs in more than one part.
+
+    One sort of the fingerprints with the part number packed into their low bits; a run of
+    equal fingerprints whose first and last part differ spans parts.
+    """
+    bits = max(1, int(parts - 1).bit_length())
+    low = np.uint64((1 << bits) - 1)
+    packed = (fp & ~low) | part.astype(np.uint64)
+    order = np.argsort(packed)
+    packed = packed[order]
+    head = packed >> np.uint64(bits)
+    starts = np.flatnonzero(np.concatenate(([True], head[1:] != head[:-1])))
+    ends = np.append(starts[1:], len(packed)) - 1
+    spans = (packed[starts] & low) != (packed[ends] & low)
+    result = np.zeros(len(fp), dtype=bool)
+    result[order] = np.repeat(spans, ends - starts + 1)
+    return result
+
+
+def _read_rows(path: str, rows: np.ndarray, columns: list[str]) -> pa.Table:
+    """Rows ``rows`` (file row numbers) of a Parquet file, reading only their row groups."""
+    source = pq.ParquetFile(path)
+    sizes = [source.metadata.row_group(i).num_rows for i in range(source.num_row_groups)]
+    bounds = np.concatenate(([0], np.cumsum(sizes)))
+    groups = np.unique(np.searchsorted(bounds, rows, side="right") - 1)
+    before = np.concatenate(([0], np.cumsum(np.diff(bounds)[groups])))
+    # Row r of group g sits at before[k] + r - bounds[g] in the groups read (g = groups[k]).
+    k = np.searchsorted(groups, np.searchsorted(bounds, rows, side="right") - 1)
+    table = source.read_row_groups(groups.tolist(), columns=columns)
+    return table.take(pa.array(before[k] + rows - bounds[groups[k]]))
+
+
+def _older_duplicates(parts: list[_Part], part_of: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Of the links given (by part and row), those that are an older sighting of another.
+
+    Reads their key strings and sighting time again from their files and groups them by
+    their exact strings (one dictionary per column, then one integer key); of each group
+    only the latest sighting stays. Vectorised: on several crawls of the same web these
+    are most links.
+    """
+    wanted = [*LINK_KEY, *LATEST]
+    files = sorted({p.fragment for p in parts})
+    file_of_part = np.array([files.index(p.fragment) for p in parts])
+    offset_of_part = np.array([p.offset for p in parts], dtype=np.int64)
+    file_of = file_of_part[part_of]
+    # Read file by file; ``by_file`` orders the links as they are read.
+    by_file = np.argsort(file_of, kind="stable")
+    file_rows = offset_of_part[part_of] + rows
+    bounds = np.searchsorted(file_of[by_file], np.arange(len(files) + 1))
+    pieces = [
+        _read_rows(files[f], file_rows[by_file[bounds[f] : bounds[f + 1]]], wanted)
+        for f in range(len(files))
+        if bounds[f + 1] > bounds[f]
+    ]
+    table = pa.concat_tables(pieces).combine_chunks()
+    # Exact: the four key strings as codes of one dictionary each, then one integer key.
+    codes = [pc.dictionary_encode(table.column(name).chunk(0)) for name in LINK_KEY]
+    key = _dense_key([c.indices.to_numpy() for c in codes], [len(c.dictionary) for c in codes])
+    del codes
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    run = np.cumsum(np.concatenate(([0], sorted_key[1:] != sorted_key[:-1])))
+    fetched = table.column("fetched_at").cast(pa.int64()).to_numpy(zero_copy_only=False)[order]
+    position = table.column("position").to_numpy(zero_copy_only=False)[order]
+    last = np.lexsort((position, fetched, run))
+    sorted_run = run[last]
+    latest = np.append(sorted_run[1:] != sorted_run[:-1], True)
+    # Positions in ``table`` are in ``by_file`` order: back to the order given.
+    return np.sort(by_file[order[last[~latest]]])
