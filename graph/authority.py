@@ -1,7 +1,9 @@
-"""The ranked authority table of a crawl: PageRank, 0-100 authority, link counts, trust.
+"""Authority: the 0-100 score from PageRank, the seeds users give, and the ranked table.
 
-``rank_table`` is what ``linkgraph rank`` prints and writes, and what the demo and the
-research commands call. Definitions of every column are in ``docs/authority.md``.
+``authority_scores`` maps PageRank to the 0-100 authority scale; ``read_names`` and
+``seed_ids`` turn the domains users type (trusted sites, a niche) into graph nodes;
+``rank_table`` is ``graph.rank(...).table()`` in one call (``graph.ranking`` holds the
+ranking itself). Definitions of every column are in ``docs/authority.md``.
 """
 
 from __future__ import annotations
@@ -10,24 +12,24 @@ import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from crawler.errors import LinkgraphError
-from graph.build import LinkGraph, build_graph
-from graph.links import LEVELS
-from graph.pagerank import PageRankError, pagerank, topic_pagerank, trustrank
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from graph.engines.base import RankGraph
 
 __all__ = [
+    "SORT_COLUMNS",
     "RankError",
     "authority_scores",
     "rank_table",
     "read_names",
-    "table_from_graph",
     "seed_ids",
-    "with_extras",
 ]
 
 logger = logging.getLogger(__name__)
@@ -100,7 +102,7 @@ def read_names(value: str, level: str = "domain") -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def seed_ids(graph: LinkGraph, names: Sequence[str], what: str) -> np.ndarray:
+def seed_ids(graph: RankGraph, names: Sequence[str], what: str) -> np.ndarray:
     """Node ids of the seed ``names`` (domains or hosts); unknown ones are logged, skipped.
 
     Raises ``RankError`` when none of them is a node of the graph.
@@ -123,83 +125,6 @@ def seed_ids(graph: LinkGraph, names: Sequence[str], what: str) -> np.ndarray:
     return ids
 
 
-def table_from_graph(
-    graph: LinkGraph,
-    *,
-    alpha: float = 0.85,
-    trusted: Sequence[str] | None = None,
-    niche: Sequence[str] | None = None,
-    tol: float = 1e-6,
-    sort_by: str = "pagerank",
-) -> pa.Table:
-    """The ranked table of an already built graph (see ``rank_table``)."""
-    if sort_by not in SORT_COLUMNS:
-        raise RankError(f"cannot sort by {sort_by!r}; use one of {', '.join(SORT_COLUMNS)}")
-    try:
-        pr = pagerank(graph, alpha=alpha, tol=tol)
-        columns: dict[str, pa.Array | np.ndarray] = {
-            graph.level: graph.names,
-            "pagerank": pr,
-            "authority": authority_scores(pr),
-            # The link figures are graph.links.link_counts, the same numbers as
-            # `linkgraph backlinks`; the degrees are the graph's own (PageRank's votes).
-            "referring_domains": graph.counts.column("referring_domains"),
-            "backlinks": graph.counts.column("backlinks"),
-            "outlinking_domains": graph.out_degree(),
-            "dofollow": graph.counts.column("dofollow"),
-            "graph_in_degree": graph.in_degree(),
-        }
-        if trusted is not None:
-            # Trust passes only through links the linking site placed itself, not through
-            # visitors' comments: see graph.build.LinkGraph.editorial.
-            columns["trust"] = trustrank(
-                graph.editorial(), seed_ids(graph, trusted, "trusted"), alpha=alpha, tol=tol
-            )
-        if niche is not None:
-            columns["niche"] = topic_pagerank(
-                graph, seed_ids(graph, niche, "niche"), alpha=alpha, tol=tol
-            )
-    except PageRankError as exc:
-        raise RankError(str(exc)) from None
-    if sort_by not in columns:
-        raise RankError(f"cannot sort by {sort_by}: it was not computed")
-    table = pa.table(columns)
-    # Node ids are in name order, so a stable sort breaks ties (equal scores) by name and
-    # the order is the same on every run.
-    key = np.asarray(columns[sort_by], dtype=np.float64)
-    order = np.argsort(-key, kind="stable")
-    return table.take(order)
-
-
-def with_extras(
-    table: pa.Table,
-    graph: LinkGraph,
-    crawl_dirs: Sequence[str | os.PathLike[str]],
-    *,
-    harmonic: bool = False,
-    signals: bool = False,
-    include_nofollow: bool = False,
-) -> pa.Table:
-    """Add ``harmonic`` (and ``harmonic_stderr`` when estimated) and the spam signals."""
-    if not (harmonic or signals):
-        return table
-    order = pc.index_in(table.column(graph.level), value_set=graph.names)
-    if harmonic:
-        from graph.harmonic import harmonic_centrality
-
-        result = harmonic_centrality(graph)
-        table = table.append_column("harmonic", pa.array(result.scores).take(order))
-        if not result.exact:
-            table = table.append_column("harmonic_stderr", pa.array(result.stderr).take(order))
-    if signals:
-        from graph.spam import SIGNAL_COLUMNS, spam_signals
-
-        found = spam_signals(crawl_dirs, graph=graph, include_nofollow=include_nofollow)
-        for name in SIGNAL_COLUMNS:
-            table = table.append_column(name, found.column(name).take(order))
-    return table
-
-
 def rank_table(
     crawl_dirs: Sequence[str | os.PathLike[str]],
     *,
@@ -212,69 +137,35 @@ def rank_table(
     sort_by: str = "pagerank",
     harmonic: bool = False,
     signals: bool = False,
+    engine: str = "local",
 ) -> pa.Table:
-    """Rank the domains (or hosts) of the crawls by PageRank, with authority and counts.
+    """The ranked table of the crawls: ``graph.rank(...).table(...)`` in one call.
 
-    Parameters
-    ----------
-    crawl_dirs : sequence of paths
-        Crawl directories, merged into one graph.
-    level : {"domain", "host"}
-        Rank registered domains or hosts.
-    include_nofollow : bool
-        Count nofollow links as graph edges too.
-    alpha : float
-        Damping factor.
-    trusted : list of str, optional
-        Trusted seed domains: adds a ``trust`` column (TrustRank).
-    niche : list of str, or int or str, optional
-        A niche's seed domains, or the number or label of a niche found by
-        ``graph.communities.find_niches``: adds a ``niche`` column (topic-sensitive
-        PageRank).
-    tol : float
-        L1 accuracy of every score vector.
-    sort_by : str
-        Column to sort by, descending (``pagerank`` by default; ``trust`` for the most
-        trusted first).
-    harmonic : bool
-        Add ``harmonic`` centrality (``graph.harmonic``; with ``harmonic_stderr`` when the
-        graph is too large for the exact value).
-    signals : bool
-        Add the spam signals of ``graph.spam`` (``reciprocal_share``, ``farm_share``,
-        ``sitewide_share``, ``comment_share``, ``nofollow_share``).
-
-    Returns
-    -------
-    pyarrow.Table
-        Columns ``domain`` (or ``host``), ``pagerank``, ``authority`` (0-100),
-        ``referring_domains``, ``backlinks`` (``graph.links.link_counts``),
-        ``outlinking_domains`` (graph out-degree), ``dofollow`` (followable backlinks),
-        ``graph_in_degree`` (domains passing it PageRank), and ``trust`` / ``niche``
-        when asked for; at host level the counts are of hosts. Sorted by ``sort_by``
-        descending, ties by name.
+    The parameters are those of ``graph.ranking.rank`` and ``graph.ranking.Ranking.table``;
+    the columns are described there and in ``docs/authority.md`` ("The rank table").
 
     Raises
     ------
-    graph.store.CrawlDirError
-        A path is not a crawl directory.
     RankError
-        Unknown level, bad ``alpha``/``tol``, or no seed is in the graph.
+        Unknown level or sort column, bad ``alpha``/``tol``, or no seed is in the graph.
+    crawler.errors.LinkgraphError
+        A path is not a crawl, or one of its files cannot be read.
     """
-    if level not in LEVELS:
-        raise RankError(f"unknown level {level!r}; use domain or host")
-    graph = build_graph(crawl_dirs, level=level, include_nofollow=include_nofollow)
-    if niche is not None and (isinstance(niche, int | str)):
-        from graph.communities import niche_domains
+    from graph.ranking import rank
 
-        niche = niche_domains(crawl_dirs, niche, graph=graph)
-    table = table_from_graph(
-        graph, alpha=alpha, trusted=trusted, niche=niche, tol=tol, sort_by=sort_by
-    )
-    return with_extras(
-        table,
-        graph,
+    if sort_by not in SORT_COLUMNS:
+        raise RankError(f"cannot sort by {sort_by!r}; use one of {', '.join(SORT_COLUMNS)}")
+    ranking = rank(
         crawl_dirs,
-        harmonic=harmonic,
-        signals=signals,
+        level=level,
         include_nofollow=include_nofollow,
+        alpha=alpha,
+        tol=tol,
+        trusted=trusted,
+        niche=niche,
+        engine=engine,
     )
+    try:
+        return ranking.table(sort_by=sort_by, harmonic=harmonic, signals=signals)
+    finally:
+        ranking.close()

@@ -259,6 +259,7 @@ def find_niches(
     seed: int = 0,
     words: int = 3,
     graph: LinkGraph | None = None,
+    scores: np.ndarray | None = None,
 ) -> list[Niche]:
     """The communities of the crawls' domain graph, largest first, with labels.
 
@@ -277,6 +278,9 @@ def find_niches(
         Words per label.
     graph : LinkGraph, optional
         An already built graph of the same crawls (saves rebuilding it).
+    scores : numpy.ndarray, optional
+        The graph's PageRank (``graph.rank(...).pagerank``), which orders each niche's
+        members; computed when omitted.
 
     Returns
     -------
@@ -293,7 +297,8 @@ def find_niches(
         graph = build_graph(crawl_dirs, level=level, include_nofollow=include_nofollow)
     if graph.n == 0:
         return []
-    scores = pagerank(graph)
+    if scores is None:
+        scores = pagerank(graph)
     groups = _louvain(graph, resolution, seed)
     names = graph.names.to_pylist()
     # Members highest PageRank first (ties by name).
@@ -351,6 +356,8 @@ def niche_domains(
     *,
     graph: LinkGraph | None = None,
     level: str = "domain",
+    scores: np.ndarray | None = None,
 ) -> list[str]:
     """The domains of the niche numbered or labelled ``spec`` (see ``select_niche``)."""
-    return select_niche(find_niches(crawl_dirs, level=level, graph=graph), spec).domains
+    found = find_niches(crawl_dirs, level=level, graph=graph, scores=scores)
+    return select_niche(found, spec).domains

@@ -21,7 +21,6 @@ import pyarrow as pa
 
 from crawler.atomic import atomic_path
 from crawler.errors import LinkgraphError
-from graph.authority import table_from_graph
 from graph.build import LinkGraph, build_graph
 from graph.output import neutralise_cell, writing
 
@@ -40,7 +39,7 @@ def graph_to_networkx(graph: LinkGraph, table: pa.Table | None = None) -> nx.DiG
     Nodes are named by domain (or host); edge attribute ``links`` counts followable links.
     """
     if table is None:
-        table = table_from_graph(graph)
+        table = _ranked(graph)
     result = nx.DiGraph(level=graph.level)
     columns = [c for c in table.column_names if c != graph.level]
     names = table.column(graph.level).to_pylist()
@@ -73,7 +72,15 @@ def to_networkx(
     >>> nx.shortest_path(g, "rosegarden.example", "seedshop.example")  # doctest: +SKIP
     """
     graph = build_graph(crawl_dirs, level=level, include_nofollow=include_nofollow)
-    return graph_to_networkx(graph, table_from_graph(graph, alpha=alpha))
+    return graph_to_networkx(graph, _ranked(graph, alpha=alpha))
+
+
+def _ranked(graph: LinkGraph, alpha: float = 0.85) -> pa.Table:
+    """The ranked table of ``graph`` (local engine): the node attributes of an export."""
+    from graph.engines.local import LocalEngine
+    from graph.ranking import ranking_of_graph
+
+    return ranking_of_graph(graph, engine=LocalEngine(), alpha=alpha).table()
 
 
 def _atomic(path: Path, write) -> None:

@@ -217,15 +217,19 @@ def load_authority(
 ) -> pa.Table:
     """The ``domain, authority`` table a query joins: the one given, or computed.
 
-    Computing it means ranking the whole domain graph (``graph.authority.rank_table``):
+    Computing it means ranking the whole domain graph (``graph.rank``):
     seconds on a small crawl, much longer on a large one, so callers that ask several
     questions of the same crawls compute it once and pass it in (the CLI's
     ``--authority FILE`` reads a table written by ``linkgraph rank --out``).
     """
     if authority is None:
-        from graph.authority import rank_table  # lazy: ranking pulls in scipy
+        from graph.ranking import rank  # lazy: ranking pulls in scipy
 
-        authority = rank_table(list(dirs), level="domain")
+        ranking = rank(list(dirs), level="domain")
+        try:
+            authority = ranking.table()
+        finally:
+            ranking.close()
     if "domain" not in authority.column_names or "authority" not in authority.column_names:
         raise ResearchError("the authority table needs columns 'domain' and 'authority'")
     return authority

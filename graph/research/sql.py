@@ -32,7 +32,7 @@ def sql(
 ) -> pa.Table:
     """Run the user's own SQL over views ``pages``, ``edges`` and ``domains``; the result.
 
-    ``domains`` is the authority table (``graph.authority.rank_table``: domain, pagerank,
+    ``domains`` is the authority table (``graph.rank(...).table()``: domain, pagerank,
     authority, referring_domains, backlinks, outlinking_domains, dofollow,
     graph_in_degree); it is computed only when the query names it. DuckDB's SQL dialect;
     errors in the query come back as one-line ``ResearchError``, unreadable files as

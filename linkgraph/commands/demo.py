@@ -199,11 +199,11 @@ def _summary(crawl_dir: Path, seconds: float) -> None:
 
 
 def _authority(crawl_dir: Path, web):
-    from graph.authority import rank_table
     from graph.output import print_table
+    from graph.ranking import rank
 
     trusted = list(web.features["trusted_seeds"])
-    table = rank_table([crawl_dir], trusted=trusted)
+    table = rank([crawl_dir], trusted=trusted).table()
     columns = ["domain", "authority", "trust", "referring_domains", "backlinks", "dofollow"]
     shown = table.select(columns)
     more = f"linkgraph rank {crawl_dir} --limit 50 shows more"

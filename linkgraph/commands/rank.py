@@ -1,6 +1,7 @@
 """``linkgraph rank``, ``linkgraph niches``, ``linkgraph export``: authority from the link graph.
 
-Thin layer over ``graph.authority``, ``graph.communities`` and ``graph.export``;
+Thin layer over ``graph.rank`` (``graph.ranking``), ``graph.communities`` and
+``graph.export``;
 definitions in ``docs/authority.md``.
 """
 
@@ -141,59 +142,65 @@ def register(subparsers) -> None:
 
 
 def run_rank(args: argparse.Namespace) -> int:
-    from graph.authority import read_names, table_from_graph, with_extras
-    from graph.build import build_graph
+    from graph.authority import read_names
     from graph.output import plural, score_decimals
+    from graph.ranking import rank
 
     check_out(args.out)
     needs = {"trust": "trusted", "niche": "niche"}.get(args.sort)
     if needs and getattr(args, needs) is None:
         raise UsageError(f"--sort {args.sort} needs --{needs}")
-    graph = build_graph(args.crawl_dirs, level=args.level, include_nofollow=args.include_nofollow)
-    trusted = read_names(args.trusted, args.level) if args.trusted else None
-    niche = _niche(args, graph) if args.niche else None
-    table = table_from_graph(
-        graph, alpha=args.alpha, trusted=trusted, niche=niche, tol=args.tol, sort_by=args.sort
-    )
-    table = with_extras(
-        table,
-        graph,
+    ranking = rank(
         args.crawl_dirs,
-        harmonic=args.harmonic,
-        signals=args.signals,
+        level=args.level,
         include_nofollow=args.include_nofollow,
+        alpha=args.alpha,
+        tol=args.tol,
+        trusted=read_names(args.trusted, args.level) if args.trusted else None,
+        niche=_niche(args) if args.niche else None,
     )
+    try:
+        table = ranking.table(sort_by=args.sort, harmonic=args.harmonic, signals=args.signals)
+    finally:
+        ranking.close()
     scores = score_decimals(args.tol)
     decimals = {"pagerank": scores, "trust": scores, "niche": scores}
     if args.out:
         write(table, args.out, decimals=decimals)
     else:
+        graph = ranking.graph
         nodes, edges = plural(graph.n, graph.level), plural(graph.m, "edge")
         title = f"{graph.level}s by {args.sort} ({nodes}, {edges})"
         show(table, title, args, written_by_out=True, after_other_output=False, decimals=decimals)
     return 0
 
 
-def _niche(args: argparse.Namespace, graph) -> list[str]:
-    """A niche given as a number, a label, a file or a list of domains."""
+def _niche(args: argparse.Namespace) -> list[str] | str:
+    """A niche as given: a number or label (``graph.rank`` finds the niche), else a file
+    or a list of domains."""
     from graph.authority import read_names
-    from graph.communities import find_niches, select_niche
 
     spec = args.niche.strip()
     if spec.isdigit() or (not Path(spec).exists() and "," not in spec and "." not in spec):
-        niches = find_niches(args.crawl_dirs, graph=graph)
-        return select_niche(niches, spec).domains
+        return spec
     return read_names(spec, args.level)
 
 
 def run_niches(args: argparse.Namespace) -> int:
-    from graph.build import build_graph
     from graph.communities import find_niches, niches_table
     from graph.output import plural
+    from graph.ranking import rank
 
     check_out(args.out)
-    graph = build_graph(args.crawl_dirs, level=args.level, include_nofollow=args.include_nofollow)
-    niches = find_niches(args.crawl_dirs, graph=graph, resolution=args.resolution, seed=args.seed)
+    ranking = rank(args.crawl_dirs, level=args.level, include_nofollow=args.include_nofollow)
+    graph = ranking.graph
+    niches = find_niches(
+        args.crawl_dirs,
+        graph=graph,
+        scores=ranking.pagerank,
+        resolution=args.resolution,
+        seed=args.seed,
+    )
     shown = [n for n in niches if n.size >= args.min_size]
     table = niches_table(shown)
     if args.out:
@@ -208,16 +215,21 @@ def run_niches(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from graph.authority import table_from_graph
-    from graph.build import build_graph
     from graph.export import graph_to_networkx, write_graph
     from graph.output import plural
+    from graph.ranking import rank
 
     folder = Path(args.out).parent
     if str(folder) and not folder.is_dir():
         raise UsageError(f"{args.out}: directory {folder} does not exist")
-    graph = build_graph(args.crawl_dirs, level=args.level, include_nofollow=args.include_nofollow)
-    nxgraph = graph_to_networkx(graph, table_from_graph(graph, alpha=args.alpha))
+    ranking = rank(
+        args.crawl_dirs,
+        level=args.level,
+        include_nofollow=args.include_nofollow,
+        alpha=args.alpha,
+    )
+    graph = ranking.graph
+    nxgraph = graph_to_networkx(graph, ranking.table())
     written = write_graph(nxgraph, args.out, args.format)
     print(
         f"wrote {plural(graph.n, graph.level)} and {plural(graph.m, 'edge')} to "
