@@ -58,8 +58,10 @@ LINK_KEY = ("src_url", "dst_url", "anchor", "kind")
 LATEST = ("fetched_at", "position")
 #: The columns a link takes from its latest sighting.
 CARRIED = ("rel", "nofollow", "ugc", "sponsored", "placement")
-#: Link kinds that pass authority: anchors, image-map areas and redirects.
-FOLLOW_KINDS = ("a", "area", "redirect")
+#: Link kinds that pass authority: anchors, image-map areas, redirects, and links known
+#: from a web graph as a pair of nodes (``graph``: Common Crawl's graphs say nothing of
+#: nofollow, so such a link counts as followed, as it does in Common Crawl's own ranks).
+FOLLOW_KINDS = ("a", "area", "redirect", "graph")
 #: Graph levels: registered domains or hosts.
 LEVELS = ("domain", "host")
 
@@ -77,7 +79,7 @@ def followable_sql(prefix: str = "") -> str:
     """The followable rule as a SQL condition on edge columns (``prefix`` e.g. ``"l."``).
 
     >>> followable_sql()
-    "(kind IN ('a', 'area', 'redirect') AND NOT nofollow)"
+    "(kind IN ('a', 'area', 'redirect', 'graph') AND NOT nofollow)"
     """
     kinds = ", ".join(f"'{kind}'" for kind in FOLLOW_KINDS)
     return f"({prefix}kind IN ({kinds}) AND NOT {prefix}nofollow)"
