@@ -40,7 +40,8 @@ def _head(path: str) -> bytes:
 
 def is_ranks_file(path: str) -> bool:
     """Does ``path`` start with a Common Crawl ranks header?"""
-    return _head(path).decode("latin-1").split("\t")[: len(RANKS_HEADER)] == list(RANKS_HEADER)
+    fields = _head(path).decode("latin-1").rstrip("\r\n").split("\t")
+    return fields[: len(RANKS_HEADER)] == list(RANKS_HEADER)
 
 
 def read_ranks(path: str) -> pa.Table:
