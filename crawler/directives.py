@@ -27,13 +27,16 @@ _REFRESH_URL = re.compile(r"url[\t\n\f\r ]*=[\t\n\f\r ]*", re.IGNORECASE)
 
 
 def _utf8_else_cp1252(body: bytes) -> str:
-    """The encoding of a page that declares none: UTF-8 when its bytes are valid UTF-8,
+    """The encoding of a page that declares none: UTF-8 when its bytes are UTF-8 (valid,
+    or with a few bad bytes among valid multi-byte characters: a damaged UTF-8 page),
     else windows-1252, the web's legacy default (the HTML Standard's fallback for most
     locales), rather than UTF-8 with every accented letter replaced by U+FFFD."""
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
-        return "cp1252"
+        text = body.decode("utf-8", "replace")
+        if not any(c > "\x7f" and c != "\ufffd" for c in text):
+            return "cp1252"
     return "utf-8"
 
 
@@ -42,7 +45,7 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
 
     A byte-order mark wins, else the charset of the ``Content-Type`` header, else a
     ``<meta charset>`` / ``http-equiv`` declaration in the first 4 KB, else UTF-8 when the
-    bytes are valid UTF-8, else windows-1252. Labels are read as the WHATWG Encoding
+    bytes are UTF-8 (bad bytes among valid UTF-8 become U+FFFD), else windows-1252. Labels are read as the WHATWG Encoding
     Standard maps them (``gb2312`` and ``gbk`` decode as GB18030, ``iso-8859-1`` as
     windows-1252); undecodable bytes become U+FFFD rather than failing, because a crawler
     must read broken pages too. (``w3lib.encoding.html_to_unicode``, which Scrapy uses for
