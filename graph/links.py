@@ -10,6 +10,8 @@ datasets hold one row per *sighting* (each time a page was fetched, each place o
 the link appears), so a link seen twice on one page, or in several crawls of the same web,
 is still one link. Its flags and placement (``CARRIED``) are those of its latest sighting
 (``LATEST``: the latest fetch, and on that page the last in document order).
+A link of a web graph (kind ``graph``, ``docs/archives.md``) is known only as a pair of
+nodes: its URL columns hold the node names, so the same key makes it one link per pair.
 
 **A followable link** is one of the kinds that pass authority (``FOLLOW_KINDS``) and not
 nofollow. The rule is written once, as data; ``followable_sql``, ``follow_kind_expression``
