@@ -26,18 +26,42 @@ _ASCII_WS = " \t\n\f\r"
 _REFRESH_URL = re.compile(r"url[\t\n\f\r ]*=[\t\n\f\r ]*", re.IGNORECASE)
 
 
+def _utf8_else_cp1252(body: bytes) -> str:
+    """The encoding of a page that declares none: UTF-8 when its bytes are UTF-8 (valid,
+    or with a few bad bytes among valid multi-byte characters: a damaged UTF-8 page),
+    else windows-1252, the web's legacy default (the HTML Standard's fallback for most
+    locales), rather than UTF-8 with every accented letter replaced by U+FFFD."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        text = body.decode("utf-8", "replace")
+        if not any(c > "\x7f" and c != "\ufffd" for c in text):
+            return "cp1252"
+    return "utf-8"
+
+
 def decode_html(body: bytes, content_type: str | None = None) -> str:
     """Decode an HTML body as a browser would pick its encoding.
 
-    The charset of the ``Content-Type`` header wins, else a byte-order mark, else a
-    ``<meta charset>`` / ``http-equiv`` declaration, else UTF-8; undecodable bytes become
-    U+FFFD rather than failing, because a crawler must read broken pages too.
-    (``w3lib.encoding.html_to_unicode``, which Scrapy uses for the same job.)
+    A byte-order mark wins, else the charset of the ``Content-Type`` header, else a
+    ``<meta charset>`` / ``http-equiv`` declaration in the first 4 KB, else UTF-8 when the
+    bytes are UTF-8 (bad bytes among valid UTF-8 become U+FFFD), else windows-1252. Labels are read as the WHATWG Encoding
+    Standard maps them (``gb2312`` and ``gbk`` decode as GB18030, ``iso-8859-1`` as
+    windows-1252); undecodable bytes become U+FFFD rather than failing, because a crawler
+    must read broken pages too. (``w3lib.encoding.html_to_unicode``, which Scrapy uses for
+    the same job, with the last two steps added: w3lib alone decodes an undeclared
+    windows-1252 page as UTF-8.) The page is decoded before it is parsed because lexbor
+    ignores a ``<meta http-equiv>`` charset, and lxml given raw GB2312 bytes finds no
+    links at all.
 
     >>> decode_html(b"caf\\xe9", "text/html; charset=ISO-8859-1")
     'café'
+    >>> decode_html(b"<p>caf\\xe9 \\x93quoted\\x94</p>")
+    '<p>café “quoted”</p>'
+    >>> decode_html(b"<meta charset=gbk><p>\\xd6\\xd0\\xce\\xc4</p>")[-9:]
+    '<p>中文</p>'
     """
-    _, text = html_to_unicode(content_type, body)
+    _, text = html_to_unicode(content_type, body, auto_detect_fun=_utf8_else_cp1252)
     return text
 
 

@@ -13,3 +13,6 @@ from dataclasses import dataclass, field
 class PageRecord:
     page: dict  # PAGES_SCHEMA columns; fetched_at as epoch milliseconds
     links: list = field(default_factory=list)  # crawler.extract.Link tuples
+    # The Scrapy response the page came from (None for a URL that gave no answer): WARC
+    # output archives it (crawler/warcout.py); not written to Parquet.
+    response: object = None

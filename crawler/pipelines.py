@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: Signal sent while a batch is committed, between its edges part and its pages part (the
+#: commit point), with ``part`` (its number) and ``urls`` (its pages): components with
+#: files of their own for the batch (WARC output, ``crawler/warcout.py``) commit them then.
+batch_committing = object()
+
 # Settings recorded in crawl.json: the ones that change what a crawl fetches or how fast.
 _SETTINGS_RECORDED = (
     "USER_AGENT",
@@ -74,6 +79,7 @@ class ParquetPipeline:
             flush_seconds=settings.getfloat("LINKGRAPH_FLUSH_SECONDS"),
             before_write=self.frontier.commit,
             after_write=self._batch_written,
+            on_batch=self._batch_committing,
         )
         self.record = CrawlRecord(
             spider.output_dir,
@@ -111,6 +117,14 @@ class ParquetPipeline:
         # Crawl-delays are per-host settings, not counters.
         stats = self.crawler.stats.get_stats()
         return {k: v for k, v in stats.items() if not k.startswith("linkgraph/crawl_delay")}
+
+    def _batch_committing(self, part: int, urls: list[str]) -> None:
+        from twisted.python.failure import Failure
+
+        sent = self.crawler.signals.send_catch_log(batch_committing, part=part, urls=urls)
+        for _, result in sent:
+            if isinstance(result, Failure):  # the batch must not commit without its files
+                result.raiseException()
 
     def _batch_written(self, urls: list[str]) -> None:
         self.frontier.mark(urls, DONE)

@@ -85,7 +85,7 @@ def media_type(content_type: str | None) -> str | None:
     return content_type.split(";", 1)[0].strip().lower() or None
 
 
-def _base_row(url: str, depth: int, fetched_at: int) -> dict:
+def _base_row(url: str, depth: int | None, fetched_at: int) -> dict:
     host = host_of(url)
     return {
         "url": url,
@@ -109,7 +109,7 @@ def page_record(
     headers: Headers,
     body: bytes,
     *,
-    depth: int,
+    depth: int | None,
     fetched_at: int,
     ip: str | None = None,
     html_types: Iterable[str] = DEFAULT_HTML_TYPES,
@@ -127,7 +127,7 @@ def page_record(
     body
         The response body as received, after content decoding (gzip, chunked).
     depth
-        Link distance from the seeds.
+        Link distance from the seeds; ``None`` where unknown (archives).
     fetched_at
         When the answer was received, epoch milliseconds (UTC).
     ip

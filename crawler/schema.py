@@ -20,12 +20,16 @@ __all__ = [
 
 TIMESTAMP = pa.timestamp("ms", tz="UTC")
 
-#: ``kind`` values: an ``<a href>``, an image-map ``<area href>``, or a redirect (an HTTP
-#: 3xx answer with a Location, or a ``<meta http-equiv="refresh">`` with a URL).
-EDGE_KINDS = ("a", "area", "redirect")
+#: ``kind`` values: an ``<a href>``, an image-map ``<area href>``, a redirect (an HTTP
+#: 3xx answer with a Location, or a ``<meta http-equiv="refresh">`` with a URL), or
+#: ``graph``: a link known only as a pair of nodes from a published web graph (Common
+#: Crawl's host or domain graphs), whose URLs, anchor and rel are unknown
+#: (``docs/archives.md``).
+EDGE_KINDS = ("a", "area", "redirect", "graph")
 
-#: ``placement`` values: where on the page the link sits.
-PLACEMENTS = ("content", "nav", "header", "footer", "sidebar", "comment")
+#: ``placement`` values: where on the page the link sits; ``unknown`` where the source
+#: cannot say (WAT link metadata, web graphs), never guessed as ``content``.
+PLACEMENTS = ("content", "nav", "header", "footer", "sidebar", "comment", "unknown")
 
 PAGES_SCHEMA = pa.schema(
     [
@@ -36,7 +40,7 @@ PAGES_SCHEMA = pa.schema(
         pa.field("status", pa.int32()),  # null when no HTTP answer came (see error)
         pa.field("content_type", pa.string()),
         pa.field("fetched_at", TIMESTAMP, nullable=False),
-        pa.field("depth", pa.int32(), nullable=False),
+        pa.field("depth", pa.int32()),  # null where unknown (pages read from archives)
         pa.field("title", pa.string()),
         pa.field("lang", pa.string()),
         pa.field("canonical", pa.string()),  # normalised absolute rel=canonical
@@ -67,6 +71,8 @@ EDGES_SCHEMA = pa.schema(
         pa.field("placement", pa.string(), nullable=False),
         pa.field("internal", pa.bool_(), nullable=False),
         pa.field("position", pa.int32(), nullable=False),
-        pa.field("fetched_at", TIMESTAMP, nullable=False),
+        # Null where unknown: links from a web graph (kind ``graph``) were seen at some
+        # time in the crawl the graph was made from.
+        pa.field("fetched_at", TIMESTAMP),
     ]
 )

@@ -91,6 +91,18 @@ SPIDER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "crawler.pipelines.ParquetPipeline": 300,
 }
+# --- WARC output (docs/archives.md) ---------------------------------------------------------
+#: Also keep what is fetched as WARC files in DATA_DIR/<crawl_id>/warc/, each committed
+#: with the Parquet batch of its pages (crawler/warcout.py). Default off.
+WARC_OUTPUT = False
+#: A WARC file is rolled over once it holds this many (gzipped) bytes; default 1 GB.
+WARC_MAX_SIZE = 1_000_000_000
+#: gzip level of WARC records: 1 is fastest (the crawl is CPU-bound), 9 smallest; default 1.
+WARC_GZIP_LEVEL = 1
+# Both components are inert (NotConfigured) unless WARC_OUTPUT is on.
+DOWNLOADER_MIDDLEWARES["crawler.warcout.WarcCaptureMiddleware"] = 595
+ITEM_PIPELINES["crawler.warcout.WarcPipeline"] = 290
+
 EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
     "crawler.extensions.PoliteAutoThrottle": 0,

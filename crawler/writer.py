@@ -28,7 +28,6 @@ from crawler.schema import EDGES_SCHEMA, PAGES_SCHEMA
 
 __all__ = ["CrawlWriter", "stored_counts", "stored_pages"]
 
-_PART = re.compile(r"^part-(\d{6,})\.parquet$")
 _PAGE_FIELDS = [f.name for f in PAGES_SCHEMA]
 # Link fields as produced by crawler.extract.Link, in that order.
 _LINK_FIELDS = (
@@ -46,11 +45,12 @@ _LINK_FIELDS = (
 )
 
 
-def _parts(folder: Path) -> dict[int, Path]:
+def _parts(folder: Path, prefix: str = "part") -> dict[int, Path]:
+    pattern = re.compile(rf"^{re.escape(prefix)}-(\d{{6,}})\.parquet$")
     found = {}
     if folder.is_dir():
         for p in folder.iterdir():
-            m = _PART.match(p.name)
+            m = pattern.match(p.name)
             if m:
                 found[int(m.group(1))] = p
     return found
@@ -98,7 +98,11 @@ class CrawlWriter:
     """Gather pages and their links; write them in batches, atomically.
 
     ``before_write`` runs before a batch is renamed into place (the frontier commits its
-    queue there); ``after_write`` gets the URLs of the pages just stored.
+    queue there); ``on_batch`` gets the batch's part number and page URLs between its
+    edges part and its pages part (WARC output commits its files there, so they are part
+    of the batch: ``crawler/warcout.py``); ``after_write`` gets the URLs of the pages
+    just stored. ``prefix`` names the parts (``PREFIX-NNNNNN.parquet``): archive ingest
+    gives each input file its own, so re-running it replaces that file's parts only.
     """
 
     def __init__(
@@ -111,6 +115,8 @@ class CrawlWriter:
         flush_seconds: float = 30.0,
         before_write: Callable[[], None] | None = None,
         after_write: Callable[[list[str]], None] | None = None,
+        on_batch: Callable[[int, list[str]], None] | None = None,
+        prefix: str = "part",
     ) -> None:
         self.out_dir = Path(out_dir)
         self.crawl_id = crawl_id
@@ -119,9 +125,13 @@ class CrawlWriter:
         self.flush_seconds = flush_seconds
         self.before_write = before_write
         self.after_write = after_write
+        self.on_batch = on_batch
+        self.prefix = prefix
         (self.out_dir / "pages").mkdir(parents=True, exist_ok=True)
         (self.out_dir / "edges").mkdir(parents=True, exist_ok=True)
-        existing = set(_parts(self.out_dir / "pages")) | set(_parts(self.out_dir / "edges"))
+        existing = set(_parts(self.out_dir / "pages", prefix)) | set(
+            _parts(self.out_dir / "edges", prefix)
+        )
         self._next_part = max(existing, default=-1) + 1
         self._last_write = time.monotonic()
         self.pages_written = 0
@@ -208,10 +218,13 @@ class CrawlWriter:
         self._reset()
         if self.before_write is not None:
             self.before_write()
-        name = f"part-{self._next_part:06d}.parquet"
+        number = self._next_part
+        name = f"{self.prefix}-{number:06d}.parquet"
         self._next_part += 1
         if edges.num_rows:
             write_parquet_atomic(edges, self.out_dir / "edges" / name)
+        if self.on_batch is not None:
+            self.on_batch(number, urls)
         write_parquet_atomic(pages, self.out_dir / "pages" / name)
         self.pages_written += pages.num_rows
         self.edges_written += edges.num_rows

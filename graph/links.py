@@ -10,6 +10,8 @@ datasets hold one row per *sighting* (each time a page was fetched, each place o
 the link appears), so a link seen twice on one page, or in several crawls of the same web,
 is still one link. Its flags and placement (``CARRIED``) are those of its latest sighting
 (``LATEST``: the latest fetch, and on that page the last in document order).
+A link of a web graph (kind ``graph``, ``docs/archives.md``) is known only as a pair of
+nodes: its URL columns hold the node names, so the same key makes it one link per pair.
 
 **A followable link** is one of the kinds that pass authority (``FOLLOW_KINDS``) and not
 nofollow. The rule is written once, as data; ``followable_sql``, ``follow_kind_expression``
@@ -58,8 +60,10 @@ LINK_KEY = ("src_url", "dst_url", "anchor", "kind")
 LATEST = ("fetched_at", "position")
 #: The columns a link takes from its latest sighting.
 CARRIED = ("rel", "nofollow", "ugc", "sponsored", "placement")
-#: Link kinds that pass authority: anchors, image-map areas and redirects.
-FOLLOW_KINDS = ("a", "area", "redirect")
+#: Link kinds that pass authority: anchors, image-map areas, redirects, and links known
+#: from a web graph as a pair of nodes (``graph``: Common Crawl's graphs say nothing of
+#: nofollow, so such a link counts as followed, as it does in Common Crawl's own ranks).
+FOLLOW_KINDS = ("a", "area", "redirect", "graph")
 #: Graph levels: registered domains or hosts.
 LEVELS = ("domain", "host")
 
@@ -77,7 +81,7 @@ def followable_sql(prefix: str = "") -> str:
     """The followable rule as a SQL condition on edge columns (``prefix`` e.g. ``"l."``).
 
     >>> followable_sql()
-    "(kind IN ('a', 'area', 'redirect') AND NOT nofollow)"
+    "(kind IN ('a', 'area', 'redirect', 'graph') AND NOT nofollow)"
     """
     kinds = ", ".join(f"'{kind}'" for kind in FOLLOW_KINDS)
     return f"({prefix}kind IN ({kinds}) AND NOT {prefix}nofollow)"

@@ -159,7 +159,9 @@ def _part(batch: pa.RecordBatch, level: str, fragment: str, offset: int) -> _Par
     strings = [column(name) for name in LINK_KEY]
     codes = [_codes(c)[between] for c in strings]
     key = _dense_key(codes, [len(c.dictionary) for c in strings])
-    fetched = column("fetched_at").cast(pa.int64()).to_numpy(zero_copy_only=False)[between]
+    # A link of a web graph has no sighting time (null): it is its only sighting anyway.
+    fetched = pc.fill_null(column("fetched_at").cast(pa.int64()), 0)
+    fetched = fetched.to_numpy(zero_copy_only=False)[between]
     position = column("position").to_numpy(zero_copy_only=False)[between]
     latest = _latest(key, fetched, position)
     rows = between[latest].astype(np.int32)
@@ -368,7 +370,8 @@ def _older_duplicates(parts: list[_Part], part_of: np.ndarray, rows: np.ndarray)
     order = np.argsort(key, kind="stable")
     sorted_key = key[order]
     run = np.cumsum(np.concatenate(([0], sorted_key[1:] != sorted_key[:-1])))
-    fetched = table.column("fetched_at").cast(pa.int64()).to_numpy(zero_copy_only=False)[order]
+    fetched = pc.fill_null(table.column("fetched_at").cast(pa.int64()), 0)
+    fetched = fetched.to_numpy(zero_copy_only=False)[order]
     position = table.column("position").to_numpy(zero_copy_only=False)[order]
     last = np.lexsort((position, fetched, run))
     sorted_run = run[last]

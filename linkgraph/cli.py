@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "linkgraph.commands.demo",
     "linkgraph.commands.sandbox",
     "linkgraph.commands.crawl",
+    "linkgraph.commands.ingest",
     "linkgraph.commands.rank",
     "linkgraph.commands.research",
     "linkgraph.commands.report",

@@ -124,7 +124,7 @@ class SeedsSpider(scrapy.Spider):
         # Requests first: the frontier then holds a page's outlinks before its batch is
         # written, which is what makes a resume after a kill lose nothing.
         yield from requests
-        yield PageRecord(page, links)
+        yield PageRecord(page, links, response)
 
     def on_error(self, failure):
         request = failure.request

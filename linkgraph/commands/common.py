@@ -144,7 +144,8 @@ def authority_args() -> argparse.ArgumentParser:
         "--authority",
         metavar="FILE",
         help="read authority from FILE (a table with columns domain, authority, as written "
-        "by `linkgraph rank --out FILE`) instead of ranking the crawls again",
+        "by `linkgraph rank --out FILE`, or Common Crawl's domain-ranks.txt.gz) instead of "
+        "ranking the crawls again",
     )
     return group
 
@@ -189,6 +190,21 @@ def read_authority(path: str | None):
 
     if not Path(path).is_file():
         raise InputFileError(path, "no such authority file")
+    from crawler.archive.ranks import is_ranks_file, read_ranks
+
+    if is_ranks_file(path):  # Common Crawl's *-ranks.txt.gz (docs/archives.md)
+        import pyarrow as pa
+
+        from graph.authority import authority_scores
+
+        ranks = read_ranks(path)
+        if "domain" not in ranks.column_names:
+            raise InputFileError(path, "host-level ranks; authority is joined by domain")
+        # Their PageRank on our 0-100 log scale, over the domains the file holds.
+        scores = authority_scores(ranks.column("pagerank").to_numpy())
+        return ranks.select(["domain", "pagerank", "harmonic"]).append_column(
+            "authority", pa.array(scores, pa.float64())
+        )
     table = read_table(path)
     if "domain" not in table.column_names or "authority" not in table.column_names:
         raise InputFileError(path, "the authority table needs columns domain and authority")
