@@ -148,6 +148,8 @@ class RobotsTxtMiddleware:
             woken: Deferred = Deferred()
             site.waiters.append(woken)
             await maybe_deferred_to_future(woken)
+            if site.rules is not None:  # what the fetch it waited for found, even if
+                return site.rules  # LINKGRAPH_ROBOTS_RETRY_SECONDS is 0
         if site.rules is not None and time.monotonic() < site.valid_until:
             return site.rules
         site.waiters = []

@@ -26,12 +26,23 @@ BODIES = {
     "http://body.test/trickle": Answer(200, HTML, b"<p>" + b"x" * 1_000 + b"</p>", trickle=0.01),
     "http://body.test/dropped": Answer(drop=True),
     "http://body.test/fine": page("<html><title>fine</title></html>"),
+    "http://body.test/binary": Answer(
+        200,
+        (("Content-Type", "text/html; charset=utf-8"),),
+        b"<html><title>caf\xe9\x00 \xff</title><a href='/fine'>a\x00b\xfe</a></html>",
+    ),
+    "http://body.test/schemes": page(
+        "<a href='ftp://body.test/f'>f</a><a href='file:///etc/passwd'>p</a>"
+        "<a href='data:text/html,hi'>d</a><a href='javascript:alert(1)'>j</a>"
+        "<a href='mailto:a@body.test'>m</a>"
+    ),
 }
 
 
 @pytest.fixture(scope="module")
 def bodies_crawl(tmp_path_factory):
-    """(server, pages rows by URL, crawl.json) of one crawl of every body case."""
+    """(server, pages rows by URL, crawl.json with the edges rows under "edges") of one
+    crawl of every body case."""
     data_dir = tmp_path_factory.mktemp("bodies")
     with HostileServer() as server:
         for url, answer in BODIES.items():
@@ -53,8 +64,9 @@ def bodies_crawl(tmp_path_factory):
             "AUTOTHROTTLE_ENABLED=False",
             timeout=120,
         )
-    pages, _ = read_crawl(data_dir / "bodies")
+    pages, edges = read_crawl(data_dir / "bodies")
     meta = json.loads((data_dir / "bodies" / "crawl.json").read_text())
+    meta["edges"] = edges.to_pylist()
     return server, {r["url"]: r for r in pages.to_pylist()}, meta
 
 
@@ -116,3 +128,17 @@ def test_the_errors_are_counted_in_crawl_json(bodies_crawl):
     stats = meta["stats"]
     assert (stats["linkgraph/error/too large"], stats["linkgraph/error/connection lost"]) == (3, 2)
     assert (stats["linkgraph/error/timeout"], stats["linkgraph/errors"]) == (1, 6)
+
+
+def test_invalid_utf8_and_nul_bytes_are_stored_replaced(bodies_crawl):
+    _, pages, meta = bodies_crawl
+    assert pages["http://body.test/binary"]["title"] == "caf\ufffd\ufffd \ufffd"
+    anchors = [e["anchor"] for e in meta["edges"] if e["src_url"] == "http://body.test/binary"]
+    assert anchors == ["ab\ufffd"]
+
+
+def test_links_to_other_schemes_are_never_requested(bodies_crawl):
+    server, pages, meta = bodies_crawl
+    assert [url for _, _, url in server.log if not url.startswith("http://")] == []
+    assert [url for url in pages if not url.startswith("http://")] == []
+    assert pages["http://body.test/schemes"]["outlinks"] == 0

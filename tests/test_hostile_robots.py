@@ -6,6 +6,7 @@ crawl.json's ``robots`` record). Which rules a file puts in force:
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 
@@ -22,6 +23,16 @@ BIG = DISALLOW_ALL + "# padding to make the file large\n" * 350_000
 # 600 KiB of comments between a rule that is read and one that is not.
 LATE = "User-agent: *\nDisallow: /early\n" + ("#" * 99 + "\n") * 6_144 + "Disallow: /late\n"
 
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on (bound, then let go)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# Reached directly, not through the proxy: the connection is refused.
+REFUSED = f"127.0.0.1:{_closed_port()}"
 SITES = {
     "r500.test": [robots("oops", status=500)],
     "r503.test": [robots("busy", status=503)],
@@ -83,9 +94,9 @@ def robots_crawl(tmp_path_factory):
         _chain(server, "chain6.test", 6, DISALLOW_ALL)
         for url, answer in PAGES.items():
             server.route(url, answer)
-        seeds = [u for u in PAGES if u not in WAITERS]
+        seeds = [u for u in PAGES if u not in WAITERS] + [f"http://{REFUSED}/page"]
         run_crawl(
-            server.env,
+            {**server.env, "no_proxy": "127.0.0.1"},
             data_dir,
             "-a",
             "seeds=" + ",".join(seeds),
@@ -113,11 +124,13 @@ def _only_robots_requested(server: HostileServer, host: str) -> list[str]:
         ("r503.test", 503, None),
         ("rdrop.test", None, "connection lost"),
         ("rslow.test", None, "timeout"),
+        (REFUSED, None, "connection refused"),
     ],
 )
 def test_a_robots_txt_that_fails_disallows_its_whole_site(robots_crawl, host, status, error):
     server, pages, meta = robots_crawl
-    assert _only_robots_requested(server, host) == [f"http://{host}/robots.txt"]
+    expected = [] if host == REFUSED else [f"http://{host}/robots.txt"]
+    assert _only_robots_requested(server, host) == expected
     assert f"http://{host}/page" not in pages
     record = meta["robots"][f"http://{host}"]
     assert (record["status"], record["error"], record["outcome"], record["refused"]) == (
@@ -212,7 +225,7 @@ def test_urls_waiting_for_a_robots_txt_in_flight_are_all_checked(robots_crawl):
     assert server.requests_to("closed.test") == ["http://closed.test/robots.txt"]
     assert not set(WAITERS) & set(pages)
     assert meta["robots"]["http://closed.test"]["refused"] == len(WAITERS) == 20
-    assert meta["stats"]["linkgraph/robots/disallowed"] == 20 + 4 + 6  # waiters, fails, rules
+    assert meta["stats"]["linkgraph/robots/disallowed"] == 20 + 5 + 6  # waiters, fails, rules
 
 
 def test_a_redirect_to_another_host_fetches_that_hosts_robots_txt_first(robots_crawl):

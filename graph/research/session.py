@@ -163,9 +163,10 @@ def connect(
     exit, because DuckDB leaves them behind when a connection is not closed. Timestamps
     are in UTC. A file DuckDB cannot read becomes an ``InputFileError`` naming it.
 
-    ``locked``: the views read Arrow datasets of the same files (a third as fast on a
-    selective query, docs/benchmarks.md), and the connection then cannot touch any file,
-    the network or an extension, nor change its settings (``_lock_down``).
+    ``locked``: the views read Arrow datasets of the same files (a selective query takes
+    about 0.4 s longer on 5M edges, a full aggregation no longer: docs/benchmarks.md), and
+    the connection then cannot touch any file, the network or an extension, nor change
+    its settings (``_lock_down``).
     """
     spill = tempfile.mkdtemp(prefix="linkgraph-duckdb-")
     con = duckdb.connect(
