@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING
 
 from scrapy import Request
 
+from crawler.joblock import lock_jobdir
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.spiders import Spider
@@ -81,6 +83,10 @@ class Frontier:
         frontier = cls._by_crawler.get(crawler)
         if frontier is None:
             jobdir = crawler.settings.get("JOBDIR")
+            if jobdir:
+                # One process per JOBDIR (the crawl commands took the lock already).
+                Path(jobdir).mkdir(parents=True, exist_ok=True)
+                lock_jobdir(jobdir)
             frontier = cls(Path(jobdir) / "frontier.sqlite" if jobdir else None)
             cls._by_crawler[crawler] = frontier
         return frontier

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 from crawler.atomic import write_json_atomic
 from crawler.errors import InputFileError, LinkgraphError
 from crawler.extensions import live_display
-from crawler.options import CrawlOptions, parse_options
+from crawler.joblock import lock_jobdir
+from crawler.options import CrawlOptions, parse_options, path_problem, shown
 from crawler.record import SKIPPED_EXAMPLES, read_crawl_json, status_of
 
 if TYPE_CHECKING:
@@ -88,7 +89,6 @@ def _check_jobdir(jobdir: Path, crawl_id: str, crawl_dir: Path) -> bool:
 def _claim_jobdir(jobdir: Path, crawl_id: str, crawl_dir: Path) -> None:
     """Record in a new JOBDIR which crawl it belongs to."""
     try:
-        jobdir.mkdir(parents=True, exist_ok=True)
         write_json_atomic(
             {"crawl_id": crawl_id, "crawl_dir": str(crawl_dir.resolve())}, jobdir / JOB_FILE
         )
@@ -96,17 +96,42 @@ def _claim_jobdir(jobdir: Path, crawl_id: str, crawl_dir: Path) -> None:
         raise InputFileError(jobdir, f"cannot be used as JOBDIR ({exc.strerror or exc})") from None
 
 
+def _lock(jobdir: Path, *, create: bool) -> None:
+    """Take the JOBDIR's lock (``crawler.joblock``), making the directory first if asked."""
+    try:
+        if create:
+            jobdir.mkdir(parents=True, exist_ok=True)
+        lock_jobdir(jobdir)
+    except OSError as exc:
+        raise InputFileError(jobdir, f"cannot be used as JOBDIR ({exc.strerror or exc})") from None
+
+
+def _check_path(path: Path, what: str) -> None:
+    """A path the file system cannot take is one line, not an OSError deep in the crawl."""
+    problem = path_problem(str(path))
+    if problem is not None:
+        raise CrawlStateError(f"-s {what}={shown(str(path))}: {problem}")
+
+
 def prepare(settings: Settings, spargs: dict[str, str]) -> CrawlOptions:
     """Check the spider arguments and the crawl's state before the crawl starts.
 
     Raises ``CrawlArgError`` (a bad ``-a``), ``CrawlStateError`` (a JOBDIR of another
-    crawl; a crawl_id that has data but no frontier to resume from) or ``InputFileError``
-    (an unreadable job file, a JOBDIR that cannot be written). Only when every check
-    passed does it claim a new JOBDIR for the crawl.
+    crawl; a crawl_id that has data but no frontier to resume from; a path the file system
+    cannot take), ``JobdirBusy`` (another process crawls from the JOBDIR) or
+    ``InputFileError`` (an unreadable job file, a JOBDIR that cannot be written). The
+    JOBDIR's lock is taken before anything in it is read, and held until the process
+    exits; a new JOBDIR is made and claimed only when every check passed.
     """
     options = parse_options(spargs, settings)
-    crawl_dir = Path(settings.get("DATA_DIR")) / options.crawl_id
+    data_dir = Path(settings.get("DATA_DIR"))
+    _check_path(data_dir, "DATA_DIR")
+    crawl_dir = data_dir / options.crawl_id
     jobdir = Path(settings.get("JOBDIR")) if settings.get("JOBDIR") else None
+    if jobdir is not None:
+        _check_path(jobdir, "JOBDIR")
+        if jobdir.is_dir():
+            _lock(jobdir, create=False)
     owned = jobdir is not None and _check_jobdir(jobdir, options.crawl_id, crawl_dir)
     resumable = jobdir is not None and (jobdir / "frontier.sqlite").exists()
     if any((crawl_dir / "pages").glob("part-*.parquet")) and not resumable:
@@ -117,7 +142,10 @@ def prepare(settings: Settings, spargs: dict[str, str]) -> CrawlOptions:
             "the -s JOBDIR it ran with, or choose another crawl_id"
         )
     if jobdir is not None and not owned:
-        _claim_jobdir(jobdir, options.crawl_id, crawl_dir)
+        _lock(jobdir, create=True)
+        # Another process may have claimed it between the check and the lock.
+        if not _check_jobdir(jobdir, options.crawl_id, crawl_dir):
+            _claim_jobdir(jobdir, options.crawl_id, crawl_dir)
     return options
 
 

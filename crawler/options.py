@@ -16,7 +16,16 @@ from pathlib import Path
 from crawler.errors import LinkgraphError
 from crawler.urls import normalize_url
 
-__all__ = ["CrawlArgError", "CrawlOptions", "parse_options", "read_seeds", "KNOWN_ARGS"]
+__all__ = [
+    "CrawlArgError",
+    "CrawlOptions",
+    "KNOWN_ARGS",
+    "NAME_MAX",
+    "parse_options",
+    "path_problem",
+    "read_seeds",
+    "shown",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -28,12 +37,43 @@ KNOWN_ARGS = (
     "follow_external",
     "follow_nofollow",
 )
+#: The longest file name (one path component, in bytes) most file systems take.
+NAME_MAX = 255
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off"}
 
 
 class CrawlArgError(LinkgraphError):
     """A spider argument the user must fix (the message is one line)."""
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """``text`` quoted for a one-line message, cut when long.
+
+    >>> shown("x" * 300, limit=8)
+    "'xxxxxxxx...' (300 characters)"
+    """
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}"[:-1] + f"...' ({len(text)} characters)"
+
+
+def path_problem(path: str) -> str | None:
+    """Why no file system can take ``path``, or None: a NUL byte, or a name (one path
+    component) longer than ``NAME_MAX`` bytes.
+
+    >>> path_problem("data/" + "x" * 300)
+    'holds a name of 300 bytes; file systems take at most 255'
+    >>> path_problem("data/crawls") is None
+    True
+    """
+    if "\0" in path:
+        return "holds a NUL byte"
+    for part in path.split("/"):
+        size = len(part.encode("utf-8", "surrogateescape"))
+        if size > NAME_MAX:
+            return f"holds a name of {size} bytes; file systems take at most {NAME_MAX}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -125,8 +165,15 @@ def parse_options(spargs: dict[str, str], settings: dict | None = None) -> Crawl
         spargs.get("seeds"), settings.get("LINKGRAPH_DEFAULT_SEEDS", "data/seeds.txt")
     )
     crawl_id = spargs.get("crawl_id") or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    if not crawl_id or any(c in crawl_id for c in '/\\:*?"<>|') or crawl_id.startswith("."):
-        raise CrawlArgError(f"-a crawl_id={crawl_id!r}: must be a plain directory name")
+    problem = path_problem(crawl_id)
+    if problem is not None:
+        raise CrawlArgError(f"-a crawl_id={shown(crawl_id)}: {problem}")
+    if (
+        any(c in crawl_id for c in '/\\:*?"<>|')
+        or any(ord(c) < 0x20 or ord(c) == 0x7F for c in crawl_id)
+        or crawl_id.startswith(".")
+    ):
+        raise CrawlArgError(f"-a crawl_id={shown(crawl_id)}: must be a plain directory name")
     return CrawlOptions(
         seeds=seeds,
         seeds_source=source,

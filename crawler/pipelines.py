@@ -4,7 +4,9 @@ Thin Scrapy wrapper over ``crawler.writer.CrawlWriter`` (batched, atomic writes)
 ``crawler.record.CrawlRecord`` (crawl.json across runs). It commits the frontier before
 each batch lands, which is what makes kill-and-resume exact (``crawler/frontier.py``), and
 records the run's progress in crawl.json after each batch, so even a killed run leaves
-its figures behind.
+its figures behind. A timer writes what is buffered every ``LINKGRAPH_FLUSH_SECONDS``
+while no page arrives (a crawl waiting on slow hosts), and crawl.json keeps what each
+site's robots.txt said (``crawler.robots.robots_records``).
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import logging
 from typing import TYPE_CHECKING
 
 from scrapy import signals
+from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.reactor import is_reactor_installed
 
 from crawler.frontier import DONE, Frontier
 from crawler.items import PageRecord
 from crawler.record import KILLED, CrawlRecord, seeds_summary
+from crawler.robots import robots_records
 from crawler.writer import CrawlWriter, stored_counts
 
 if TYPE_CHECKING:
@@ -40,6 +44,9 @@ _SETTINGS_RECORDED = (
     "AUTOTHROTTLE_ENABLED",
     "DOWNLOAD_TIMEOUT",
     "DOWNLOAD_MAXSIZE",
+    "LINKGRAPH_MAX_CRAWL_DELAY",
+    "LINKGRAPH_ROBOTS_MAX_BYTES",
+    "LINKGRAPH_ROBOTS_RETRY_SECONDS",
     "RETRY_TIMES",
     "RETRY_HTTP_CODES",
     "DATA_DIR",
@@ -47,6 +54,8 @@ _SETTINGS_RECORDED = (
 )
 # Options that are not arguments of the run as such: crawl.json summarises the seeds.
 _NOT_ARGUMENTS = ("seeds", "skipped_seed_lines")
+#: The flush timer looks this often (seconds) whether a write is due.
+FLUSH_CHECK_SECONDS = 1.0
 
 
 class ParquetPipeline:
@@ -55,7 +64,9 @@ class ParquetPipeline:
         self.writer: CrawlWriter | None = None
         self.record: CrawlRecord | None = None
         self.frontier: Frontier | None = None
+        self.robots = robots_records(crawler)
         self._shutdown_trigger = None
+        self._flush_timer = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ParquetPipeline:
@@ -91,6 +102,9 @@ class ParquetPipeline:
             stored_pages=pages,
             stored_edges=edges,
         )
+        if self.writer.flush_seconds > 0:  # at 0 every page is written as it comes
+            self._flush_timer = create_looping_call(self.writer.flush_if_due)
+            self._flush_timer.start(min(FLUSH_CHECK_SECONDS, self.writer.flush_seconds), now=False)
         if is_reactor_installed():
             from twisted.internet import reactor
 
@@ -111,6 +125,8 @@ class ParquetPipeline:
         return item
 
     def close_spider(self) -> None:
+        if self._flush_timer is not None and self._flush_timer.running:
+            self._flush_timer.stop()
         self.writer.close()
 
     def _stats(self) -> dict:
@@ -128,11 +144,13 @@ class ParquetPipeline:
 
     def _batch_written(self, urls: list[str]) -> None:
         self.frontier.mark(urls, DONE)
-        self.record.checkpoint(self._stats(), self.writer.pages_written, self.writer.edges_written)
+        self.record.checkpoint(
+            self._stats(), self.writer.pages_written, self.writer.edges_written, self.robots
+        )
 
     def _finish(self, reason: str) -> None:
         self.record.finish(
-            reason, self._stats(), self.writer.pages_written, self.writer.edges_written
+            reason, self._stats(), self.writer.pages_written, self.writer.edges_written, self.robots
         )
 
     def spider_closed(self, spider, reason: str) -> None:

@@ -3,7 +3,8 @@
 A crawl (one ``crawl_id``) can take several runs: stopped, killed, resumed, or run again
 once finished. ``crawl.json`` says where it stands (``status``: ``running``, ``finished``
 or ``interrupted`` with a ``reason``), keeps one entry per run under ``runs`` and the
-stats of all runs summed under ``stats``. Layout and field meanings:
+stats of all runs summed under ``stats``, and what each site's robots.txt said under
+``robots`` (the latest reading of each site, over all runs). Layout and field meanings:
 ``docs/data-contract.md`` ("crawl.json").
 
 Why the counts are exact after a kill: a run rewrites its entry after every batch it
@@ -18,7 +19,7 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -180,7 +181,11 @@ class CrawlRecord:
         stored_edges: int,
     ) -> None:
         self.path = Path(crawl_dir) / CRAWL_JSON
-        runs = _earlier_runs(_read(self.path))
+        previous = _read(self.path)
+        runs = _earlier_runs(previous)
+        # Sites this run does not meet keep what an earlier run read.
+        robots = previous.get("robots")
+        self.robots: dict = dict(robots) if isinstance(robots, dict) else {}
         for run in runs:
             if run.get("status") == "running":
                 run.update(
@@ -220,10 +225,18 @@ class CrawlRecord:
         """Has this run been closed (``finish``)?"""
         return self.run["status"] != "running"
 
-    def checkpoint(self, stats: dict, pages_written: int, edges_written: int) -> None:
-        """Record this run's progress (called after each committed batch)."""
+    def checkpoint(
+        self,
+        stats: dict,
+        pages_written: int,
+        edges_written: int,
+        robots: Mapping[str, dict] | None = None,
+    ) -> None:
+        """Record this run's progress (called after each committed batch), with what the
+        run read in each site's robots.txt so far."""
         if self.finished:
             return
+        self.robots.update(robots or {})
         self.run.update(
             stats=stats,
             pages_written=pages_written,
@@ -232,12 +245,20 @@ class CrawlRecord:
         )
         self._write()
 
-    def finish(self, reason: str, stats: dict, pages_written: int, edges_written: int) -> None:
+    def finish(
+        self,
+        reason: str,
+        stats: dict,
+        pages_written: int,
+        edges_written: int,
+        robots: Mapping[str, dict] | None = None,
+    ) -> None:
         """Close this run: ``finished`` for Scrapy's close reason ``"finished"``, else
         ``interrupted`` with the reason (``shutdown``, ``closespider_pagecount``,
         ``killed``...). Only the first call counts."""
         if self.finished:
             return
+        self.robots.update(robots or {})
         self.run.pop("updated_at", None)
         self.run.update(
             status="finished" if reason == "finished" else "interrupted",
@@ -268,6 +289,7 @@ class CrawlRecord:
                 "pages_written_this_run": last["pages_written"],
                 "edges_written_this_run": last["edges_written"],
             },
+            "robots": dict(sorted(self.robots.items())),
             "runs": runs,
         }
         write_json_atomic(meta, self.path)

@@ -35,9 +35,27 @@ LINKGRAPH_HTML_TYPES = ["text/html", "application/xhtml+xml"]
 LINKGRAPH_BATCH_EDGES = 50_000
 #: ...or this many pages...
 LINKGRAPH_BATCH_PAGES = 5_000
-#: ...or when this many seconds passed since the last write (what a kill can lose and
-#: what a resume fetches again).
+#: ...or when this many seconds passed since the last write, checked on every page and by
+#: a timer, so a crawl waiting on slow hosts writes too (what a kill can lose and what a
+#: resume fetches again).
 LINKGRAPH_FLUSH_SECONDS = 30.0
+
+# --- robots.txt and politeness limits (docs/crawling.md, "robots.txt") ---------------------
+#: How much of a robots.txt is read, decoded (RFC 9309: at least 500 KiB); the rest of a
+#: larger file is ignored, the rules before it apply.
+LINKGRAPH_ROBOTS_MAX_BYTES = 500 * 1024
+#: Redirects followed to reach a robots.txt, to any host (RFC 9309: at least 5); past them
+#: the file is unavailable and everything is allowed.
+LINKGRAPH_ROBOTS_MAX_REDIRECTS = 5
+#: Seconds a site stays disallowed after its robots.txt failed (5xx, 429, no answer)
+#: before the next URL of the site fetches the file again.
+LINKGRAPH_ROBOTS_RETRY_SECONDS = 600.0
+#: Seconds a robots.txt that was read (or answered 4xx) is used before it is fetched again
+#: (RFC 9309: at most 24 hours).
+LINKGRAPH_ROBOTS_MAX_AGE = 86_400.0
+#: The longest Crawl-delay obeyed, seconds: a host asking more is crawled at this delay
+#: (and crawl.json says so), so one host cannot stop a crawl from ending.
+LINKGRAPH_MAX_CRAWL_DELAY = 30.0
 
 # --- Feedback -----------------------------------------------------------------------------
 #: "auto": a live display when stderr is a terminal, plain periodic log lines otherwise;
@@ -79,10 +97,17 @@ REMOTE_CONTROL_ENABLED = False
 SCHEDULER = "crawler.frontier.FrontierScheduler"
 
 DOWNLOADER_MIDDLEWARES = {
-    # Crawl-delay from robots.txt, then the per-domain budget: both after robots (100),
-    # so a disallowed URL never takes budget.
+    # robots.txt as RFC 9309 says (crawler/robots.py), in place of Scrapy's.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.RobotsTxtMiddleware": 100,
+    # Nothing is sent once the crawl stops; then Crawl-delay from robots.txt, then the
+    # per-domain budget: all after robots (100), so a disallowed URL never takes budget.
+    "crawler.middlewares.PromptStopMiddleware": 105,
     "crawler.middlewares.CrawlDelayMiddleware": 110,
     "crawler.middlewares.DomainBudgetMiddleware": 120,
+    # Scrapy's decompression, except for robots.txt, which is decoded only as far as read.
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.robots.RobotsCompressionMiddleware": 590,
 }
 SPIDER_MIDDLEWARES = {
     # The spider sets depth itself (redirect targets keep their depth).
@@ -104,6 +129,8 @@ DOWNLOADER_MIDDLEWARES["crawler.warcout.WarcCaptureMiddleware"] = 595
 ITEM_PIPELINES["crawler.warcout.WarcPipeline"] = 290
 
 EXTENSIONS = {
+    # Counts each body's bytes (the bytes of a "too large" row) and cuts robots.txt.
+    "crawler.bodysize.BodySize": 0,
     "scrapy.extensions.throttle.AutoThrottle": None,
     "crawler.extensions.PoliteAutoThrottle": 0,
     "crawler.extensions.CrawlProgress": 500,

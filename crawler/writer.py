@@ -158,11 +158,15 @@ class CrawlWriter:
             fetched_ms = page["fetched_at"]
             self._src.append((page["url"], page["host"], page["domain"], fetched_ms, len(links)))
             self._links.extend(links)
-        if (
-            len(self._links) >= self.batch_edges
-            or self.buffered_pages >= self.batch_pages
-            or time.monotonic() - self._last_write >= self.flush_seconds
-        ):
+        if len(self._links) >= self.batch_edges or self.buffered_pages >= self.batch_pages:
+            self.flush()
+        else:
+            self.flush_if_due()
+
+    def flush_if_due(self) -> None:
+        """Write what is buffered once ``flush_seconds`` passed since the last write; a
+        timer calls it too, so pages are written while no new page arrives."""
+        if time.monotonic() - self._last_write >= self.flush_seconds:
             self.flush()
 
     def _edges_table(self) -> pa.Table:

@@ -56,6 +56,7 @@ def test_a_new_run_is_running_until_it_finishes(tmp_path):
         "finished_at",
         "stats",
         "output",
+        "robots",
         "runs",
     ]
     assert list(meta["runs"][0]) == [
@@ -67,6 +68,18 @@ def test_a_new_run_is_running_until_it_finishes(tmp_path):
         "pages_written",
         "edges_written",
     ]
+
+
+def test_robots_txt_readings_are_kept_per_site_across_runs(tmp_path):
+    first = _open(tmp_path)
+    first.checkpoint({}, 1, 1, {"http://a.com": {"outcome": "rules"}})
+    first.finish("shutdown", {}, 1, 1, {"http://b.com": {"outcome": "disallow all"}})
+    second = _open(tmp_path, stored_pages=1, stored_edges=1)
+    second.finish("finished", {}, 0, 0, {"http://b.com": {"outcome": "allow all"}})
+    assert _meta(tmp_path)["robots"] == {
+        "http://a.com": {"outcome": "rules"},
+        "http://b.com": {"outcome": "allow all"},
+    }
 
 
 def test_only_the_first_finish_counts_and_a_checkpoint_after_it_changes_nothing(tmp_path):

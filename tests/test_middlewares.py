@@ -1,4 +1,4 @@
-"""The politeness components on their own: ``CrawlDelayMiddleware``,
+"""The politeness components on their own: ``CrawlDelayMiddleware``, ``PromptStopMiddleware``,
 ``DomainBudgetMiddleware`` and ``PoliteAutoThrottle``, driven with a real Scrapy crawler
 (``scrapy.utils.test.get_crawler`` with the project's settings), real ``Request`` objects,
 real robots.txt parsing and the engine's real downloader slots.
@@ -18,11 +18,17 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse
 from scrapy.robotstxt import ProtegoRobotParser
 from scrapy.utils.test import get_crawler
+from twisted.internet.defer import Deferred
 
 import crawler.settings as project_settings
 from crawler.extensions import PoliteAutoThrottle
 from crawler.frontier import Frontier
-from crawler.middlewares import CrawlDelayMiddleware, DomainBudgetMiddleware, crawl_delays
+from crawler.middlewares import (
+    CrawlDelayMiddleware,
+    DomainBudgetMiddleware,
+    PromptStopMiddleware,
+    crawl_delays,
+)
 from crawler.spiders.seeds import SeedsSpider
 
 ROBOTS = b"User-agent: linkgraphbot\nCrawl-delay: 4\n\nUser-agent: *\nCrawl-delay: 1\n"
@@ -198,3 +204,35 @@ def test_the_budget_lives_in_the_frontier_so_it_resumes_with_the_stored_pages():
     ]
     assert frontier.domains == 1
     frontier.close()
+
+
+def test_once_the_crawl_stops_requests_waiting_for_their_delay_and_new_ones_are_not_sent():
+    def scenario():
+        crawler = _crawler()
+        downloader = _with_engine(crawler)
+        [stop] = [
+            m for m in downloader.middleware.middlewares if isinstance(m, PromptStopMiddleware)
+        ]
+        _, slot = downloader._get_slot(Request("http://www.a.com/1"))
+        waiting: Deferred = Deferred()
+        failures: list = []
+        waiting.addErrback(failures.append)
+        slot.queue.append((Request("http://www.a.com/1"), waiting))
+        crawler.crawling = True
+        stop._check()
+        running = (len(failures), len(slot.queue), _outcome(stop, Request("http://www.a.com/2")))
+        crawler.crawling = False  # what Scrapy does when a stop begins
+        stop._check()
+        stopped = (
+            [type(f.value).__name__ for f in failures],
+            len(slot.queue),
+            _outcome(stop, Request("http://www.a.com/3")),
+        )
+        downloader.close()
+        return running, stopped, crawler.stats.get_value("linkgraph/not_sent")
+
+    assert _in_loop(scenario) == (
+        (0, 1, "sent"),
+        (["NotSent"], 0, "ignored: not sent: the crawl stopped (http://www.a.com/3)"),
+        2,
+    )

@@ -23,9 +23,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
-from protego import Protego
 
 from crawler.atomic import write_bytes_atomic, write_parquet_atomic
+from crawler.robotstxt import RULES, RobotsRules, outcome_of_status, robots_text
 from crawler.sandbox.web import SandboxWeb
 from crawler.schema import EDGES_SCHEMA, PAGES_SCHEMA
 from crawler.urls import host_of, normalize_url, registered_domain
@@ -92,7 +92,7 @@ def crawl_truth(
 
     levels: list[deque[str]] = [deque(normalized)]
     depth: dict[str, int] = dict.fromkeys(normalized, 0)
-    robots: dict[str, Protego | None] = {}
+    robots: dict[str, RobotsRules] = {}
     budget: dict[str, int] = {}
     capped: set[str] = set()
     depth_cut: set[str] = set()
@@ -128,24 +128,8 @@ def crawl_truth(
                 capped.add(domain)
                 continue
             budget[domain] = budget.get(domain, 0) + 1
+            # A host outside the web answers 502 to its robots.txt too: never reached here.
             model = web.page(url)
-            if model is None:  # a host outside the web: the proxy answers 502
-                response = web.respond("GET", url)
-                _page_row(
-                    pages,
-                    crawl_id,
-                    url,
-                    host,
-                    domain,
-                    response.status,
-                    "text/plain",
-                    fetched_at,
-                    level,
-                    len(response.body),
-                    0,
-                )
-                fetched.add(url)
-                continue
             links = []
             if (
                 300 <= model.status < 400
@@ -249,17 +233,18 @@ class _Columns:
 
 
 def _allowed(web: SandboxWeb, cache: dict, url: str, host: str) -> bool:
-    """robots.txt as the crawler applies it: a 4xx robots.txt allows everything."""
+    """robots.txt as the crawler applies it (``crawler.robotstxt``): 4xx allows everything,
+    5xx (the proxy's 502 for a host outside the web) disallows everything."""
     if host not in cache:
         scheme = url[: url.find(":")]
         response = web.respond("GET", f"{scheme}://{host}/robots.txt")
+        outcome = outcome_of_status(response.status)
         cache[host] = (
-            Protego.parse(response.body.decode("utf-8", "replace"))
-            if response.status == 200
-            else None
+            RobotsRules.parse(robots_text(response.body)[0], ROBOTS_AGENT)
+            if outcome == RULES
+            else RobotsRules.everything(outcome, ROBOTS_AGENT)
         )
-    parser = cache[host]
-    return parser is None or parser.can_fetch(url, ROBOTS_AGENT)
+    return cache[host].allowed(url)
 
 
 def _page_row(

@@ -12,32 +12,17 @@ import time
 from pathlib import Path
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
 
+from crawler.bodysize import RECEIVED
+from crawler.failures import TOO_LARGE, describe
 from crawler.frontier import DROPPED, Frontier
 from crawler.items import PageRecord
+from crawler.middlewares import BudgetSpent, NotSent
 from crawler.options import CrawlOptions, parse_options
+from crawler.robots import RobotsDisallowed
 from crawler.rows import error_row, page_record
 from crawler.urls import host_of, registered_domain
 from crawler.writer import stored_pages
-
-
-def _describe(failure) -> str:
-    """A short, stable description of a download failure for the ``error`` column."""
-    exc = failure.value
-    name = type(exc).__name__
-    text = str(exc).splitlines()[0] if str(exc) else ""
-    if "Timeout" in name or "timed out" in text.lower():
-        return "timeout"
-    if "ConnectionRefused" in name:
-        return "connection refused"
-    if "DNSLookup" in name:
-        return "dns lookup failed"
-    if "maxsize" in text.lower() or "max size" in text.lower():
-        return "too large"
-    if name in ("ResponseNeverReceived", "ConnectionLost", "ConnectionDone", "ResponseFailed"):
-        return "connection lost"
-    return f"{name}: {text}"[:200] if text else name
 
 
 class SeedsSpider(scrapy.Spider):
@@ -130,12 +115,18 @@ class SeedsSpider(scrapy.Spider):
         request = failure.request
         meta = request.meta
         url = meta.get("lg_url", request.url)
-        if failure.check(IgnoreRequest):
+        if failure.check(NotSent):
+            # The crawl stopped first: still taken in the frontier, queued again on resume.
+            return
+        if failure.check(RobotsDisallowed, BudgetSpent):
             # robots.txt or the domain budget said no: not fetched, not a page.
             self.frontier.mark([url], DROPPED)
             return
-        page = error_row(
-            url, _describe(failure), depth=meta.get("depth", 0), fetched_at=int(time.time() * 1000)
-        )
-        self.crawler.stats.inc_value(f"linkgraph/error/{page['error'].split(':')[0]}")
+        # Anything else was tried: a row says what happened (a body cut by the size cap,
+        # or inflating past it, included: then with the bytes received).
+        error = describe(failure.value)
+        page = error_row(url, error, depth=meta.get("depth", 0), fetched_at=int(time.time() * 1000))
+        if error == TOO_LARGE:
+            page["bytes"] = meta.get(RECEIVED, 0)
+        self.crawler.stats.inc_value(f"linkgraph/error/{error.split(':')[0]}")
         yield PageRecord(page, [])
