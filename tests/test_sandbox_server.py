@@ -154,11 +154,10 @@ def test_the_slow_page_does_not_hold_up_other_connections(sandbox_server, sandbo
     thread = threading.Thread(target=fetch_slow)
     thread.start()
     time.sleep(0.2)
-    started = time.monotonic()
     opener(sandbox_server).open("http://www.thedailyledger.com/").read()
-    timings["fast"] = time.monotonic() - started
+    slow_still_waiting = thread.is_alive()
     thread.join()
-    assert timings["fast"] < 0.5
+    assert slow_still_waiting
     assert timings["slow"] >= 2.0
 
 

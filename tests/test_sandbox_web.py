@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import collections
 import statistics
-import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -233,16 +233,21 @@ def test_revision_1_adds_and_removes_links_and_breaks_a_page():
 # -- size ----------------------------------------------------------------------------
 
 
-def test_a_million_page_web_is_built_quickly_and_answers_any_page_in_constant_time():
-    started = time.perf_counter()
+def test_a_million_page_web_holds_its_sites_not_its_pages_and_builds_a_page_on_request():
+    # How fast it builds is a benchmark (benchmarks/bench_sandbox.py), not a test: here,
+    # that answering a page builds that page only, whatever its place in the web.
     web = SandboxWeb(pages=1_000_000, seed=3)
-    assert time.perf_counter() - started < 15
     assert len(web.domains()) > 60_000
     biggest = web.regular.sites[0]
     deep = web.regular.url(biggest, biggest.pages - 1)
-    started = time.perf_counter()
-    for _ in range(20):
-        assert web.respond("GET", deep).status == 200
-        assert web.respond("GET", web.default_seeds()[0]).status == 200
-    assert time.perf_counter() - started < 1.0
+    web.respond("GET", deep)
+    tracemalloc.start()
+    try:
+        for _ in range(20):
+            assert web.respond("GET", deep).status == 200
+            assert web.respond("GET", web.default_seeds()[0]).status == 200
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000
     assert sum(site.pages for site in web.regular.sites) == 1_000_000
