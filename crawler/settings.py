@@ -30,6 +30,17 @@ LINKGRAPH_MAX_DEPTH = 10
 #: Media types whose links are read.
 LINKGRAPH_HTML_TYPES = ["text/html", "application/xhtml+xml"]
 
+# --- Sitemaps (docs/crawling.md, "Sitemaps") ----------------------------------------------
+#: Read the sitemaps each site declares in robots.txt (/sitemap.xml when none) and
+#: schedule the pages they list; `-a sitemaps=false` turns it off for one crawl.
+LINKGRAPH_SITEMAPS = True
+#: Bytes read of one sitemap file, after decompression (the protocol allows 50 MB).
+LINKGRAPH_SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+#: URLs read of one sitemap file (the protocol's limit).
+LINKGRAPH_SITEMAP_MAX_URLS = 50_000
+#: Sitemap files read per site, indexes and their children together.
+LINKGRAPH_SITEMAP_MAX_FILES = 100
+
 # --- Writing ------------------------------------------------------------------------------
 #: A batch is written when it holds this many edges...
 LINKGRAPH_BATCH_EDGES = 50_000

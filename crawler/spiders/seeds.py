@@ -21,6 +21,8 @@ from crawler.middlewares import BudgetSpent, NotSent
 from crawler.options import CrawlOptions, parse_options
 from crawler.robots import RobotsDisallowed
 from crawler.rows import error_row, page_record
+from crawler.schema import DISCOVERED_BY
+from crawler.sitemapfetch import SitemapFetcher
 from crawler.urls import host_of, registered_domain
 from crawler.writer import stored_pages
 
@@ -39,6 +41,7 @@ class SeedsSpider(scrapy.Spider):
         spider.frontier = Frontier.for_crawler(crawler)
         spider.html_types = set(settings.getlist("LINKGRAPH_HTML_TYPES"))
         spider.seed_domains = {registered_domain(host_of(u)) for u in spider.options.seeds}
+        spider.sitemaps = SitemapFetcher.from_crawler(crawler) if spider.options.sitemaps else None
         return spider
 
     def __init__(self, *args, **kwargs) -> None:
@@ -81,7 +84,21 @@ class SeedsSpider(scrapy.Spider):
             return None
         return self.make_request(url, depth, kind)
 
+    def _visited(self, url: str, depth: int) -> list[scrapy.Request]:
+        """The sitemap requests of ``url``'s site when it is the site's first fetch."""
+        if self.sitemaps is None:
+            return []
+        return self.sitemaps.first_visit(url, depth, self.parse_sitemap, self.sitemaps.failed)
+
     # -- callbacks -------------------------------------------------------------------------
+    def parse_sitemap(self, response):
+        """A sitemap's answer: its child sitemaps, or its pages (``discovered_by`` sitemap)."""
+
+        def follow(url: str, depth: int):
+            return self._follow(url, registered_domain(host_of(url)), depth, "sitemap")
+
+        yield from self.sitemaps.read(response, follow)
+
     def parse(self, response):
         meta = response.meta
         url, depth = meta["lg_url"], meta["depth"]
@@ -95,7 +112,8 @@ class SeedsSpider(scrapy.Spider):
             ip=str(response.ip_address) if response.ip_address else None,
             html_types=self.html_types,
         )
-        requests = []
+        page["discovered_by"] = _discovered_by(meta)
+        requests = self._visited(url, depth)
         follow_nofollow = self.options.follow_nofollow
         for link in links:
             if link.nofollow and not follow_nofollow:
@@ -126,7 +144,15 @@ class SeedsSpider(scrapy.Spider):
         # or inflating past it, included: then with the bytes received).
         error = describe(failure.value)
         page = error_row(url, error, depth=meta.get("depth", 0), fetched_at=int(time.time() * 1000))
+        page["discovered_by"] = _discovered_by(meta)
+        yield from self._visited(url, meta.get("depth", 0))
         if error == TOO_LARGE:
             page["bytes"] = meta.get(RECEIVED, 0)
         self.crawler.stats.inc_value(f"linkgraph/error/{error.split(':')[0]}")
         yield PageRecord(page, [])
+
+
+def _discovered_by(meta: dict) -> str | None:
+    """How the request's URL was first found (``discovered_by``), when the frontier knows."""
+    kind = meta.get("lg_kind")
+    return kind if kind in DISCOVERED_BY else None
