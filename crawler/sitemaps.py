@@ -16,8 +16,9 @@ The rules:
   path-prefix rule of a sitemap found elsewhere does not apply to ours). A sitemap index
   lists sitemaps of the site too (an index in an index is read as well).
 - A sitemap is fetched once per run; at most ``max_files`` sitemap files a site, the first
-  ``max_urls`` locs of each file (50,000, the protocol's limit), and ``max_bytes`` of each
-  file after decompression (a gzipped file is inflated up to the cap, never past it).
+  ``max_urls`` locs of each file (50,000, the protocol's limit), and the first
+  ``max_bytes`` of each file after decompression (a gzipped file is inflated up to the
+  cap, never past it; what the cut leaves readable is read).
 
 Parsing is Scrapy's ``scrapy.utils.sitemap.Sitemap``: a streaming lxml parser that
 resolves no entities (no XXE) and recovers from broken markup, already a dependency.
@@ -25,6 +26,7 @@ resolves no entities (no XXE) and recovers from broken markup, already a depende
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -92,7 +94,7 @@ class Listing:
 
     index: bool
     locs: list[str] = field(default_factory=list)
-    truncated: bool = False  # more than ``max_urls`` locs
+    truncated: bool = False  # more than ``max_urls`` locs, or cut at ``max_bytes``
 
 
 def listed(site: str, locs: Iterable[str]) -> list[str]:
@@ -119,25 +121,29 @@ def read_sitemap(
 
     Raises ``SitemapError`` for a body that is neither a urlset nor a sitemap index.
     """
-    from scrapy.exceptions import IgnoreRequest
-    from scrapy.utils.gz import gunzip
     from scrapy.utils.sitemap import Sitemap
 
+    cut = False
     if body[:2] == _GZIP_MAGIC:
+        # Inflate no more than the cap: a small file can inflate to gigabytes.
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
-            body = gunzip(body, max_size=max_bytes)
-        except IgnoreRequest:  # inflated past the cap: Scrapy's way of saying so
-            raise SitemapError("larger than the size cap once decompressed") from None
-        except (OSError, EOFError) as exc:
+            inflated = inflater.decompress(body, max_bytes)
+        except zlib.error as exc:
             raise SitemapError(f"broken gzip stream: {exc}") from None
-    body = body[:max_bytes]
+        cut = bool(inflater.unconsumed_tail)
+        if not inflated and not inflater.eof:
+            raise SitemapError("broken gzip stream: it ends before any data")
+        body = inflated
+    elif len(body) > max_bytes:
+        body, cut = body[:max_bytes], True
     try:
         sitemap = Sitemap(body)
     except Exception as exc:  # lxml's errors on something that is not XML at all
         raise SitemapError(f"not XML: {type(exc).__name__}") from None
     if sitemap.type not in ("urlset", "sitemapindex"):
         raise SitemapError(f"not a sitemap: root element {sitemap.type!r}")
-    listing = Listing(index=sitemap.type == "sitemapindex")
+    listing = Listing(index=sitemap.type == "sitemapindex", truncated=cut)
     for entry in sitemap:
         if len(listing.locs) >= max_urls:
             listing.truncated = True
