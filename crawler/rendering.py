@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Hashable, Sequence
 
-__all__ = ["RENDER_ALL", "RENDER_TIMEOUT", "renders", "rendered_only_flags"]
+__all__ = ["RENDER_ALL", "RENDER_TIMEOUT", "link_key", "renders", "rendered_only_flags"]
 
 #: ``-a render=all``: every HTML page is rendered.
 RENDER_ALL = "all"
@@ -30,6 +30,13 @@ def renders(names: Collection[str], domain: str, host: str) -> bool:
     (False, True)
     """
     return bool(names) and (RENDER_ALL in names or domain in names or host in names)
+
+
+def link_key(link) -> tuple[str, str, str, str]:
+    """What makes a link of the rendered DOM the same as one of the served HTML: its
+    target, anchor, kind and rel (its placement may change with the DOM around it).
+    Takes any link with those attributes (``crawler.extract.Link``, the sandbox's)."""
+    return (link.dst_url, link.anchor, link.kind, link.rel)
 
 
 def rendered_only_flags(served: Sequence[Hashable], rendered: Sequence[Hashable]) -> list[bool]:

@@ -41,6 +41,23 @@ LINKGRAPH_SITEMAP_MAX_URLS = 50_000
 #: Sitemap files read per site, indexes and their children together.
 LINKGRAPH_SITEMAP_MAX_FILES = 100
 
+# --- Rendering (docs/crawling.md, "Rendering") ---------------------------------------------
+#: Registered domains (or hosts) whose HTML pages are rendered in headless Chromium, or
+#: "all"; None: none. `-a render=DOMAIN[,DOMAIN...]|all` sets it for one crawl.
+LINKGRAPH_RENDER = None
+#: The Chromium binary Playwright drives (Debian's package; never a downloaded browser).
+LINKGRAPH_RENDER_BROWSER = "/usr/bin/chromium"
+#: Pages rendered at the same time (each a browser context; Chromium is heavy).
+LINKGRAPH_RENDER_CONCURRENCY = 2
+#: Seconds a page has to settle (load, then 500 ms without network); past them it keeps
+#: its served HTML's links and `error` says "render timeout".
+LINKGRAPH_RENDER_TIMEOUT = 15.0
+#: Other hosts a rendered page may request (through the crawl's downloader, robots.txt and
+#: politeness included); every other host is blocked.
+LINKGRAPH_RENDER_ALLOW_HOSTS: list[str] = []
+#: Resource types a rendered page never fetches (links do not need them).
+LINKGRAPH_RENDER_SKIP_TYPES = ["image", "media", "font"]
+
 # --- Writing ------------------------------------------------------------------------------
 #: A batch is written when it holds this many edges...
 LINKGRAPH_BATCH_EDGES = 50_000

@@ -34,7 +34,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from crawler.atomic import write_bytes_atomic, write_parquet_atomic
-from crawler.rendering import RENDER_TIMEOUT, rendered_only_flags, renders
+from crawler.rendering import RENDER_TIMEOUT, link_key, rendered_only_flags, renders
 from crawler.robotstxt import RULES, RobotsRules, outcome_of_status, robots_text
 from crawler.sandbox.render import Link
 from crawler.sandbox.sitemap_truth import sitemap_pages
@@ -172,8 +172,8 @@ def crawl_truth(
                         error = RENDER_TIMEOUT
                     elif model.rendered_links is not None:
                         only = rendered_only_flags(
-                            [_link_key(x) for x in links],
-                            [_link_key(x) for x in model.rendered_links],
+                            [link_key(x) for x in links],
+                            [link_key(x) for x in model.rendered_links],
                         )
                         links = model.rendered_links
             for position, link in enumerate(links):
@@ -285,11 +285,6 @@ def _render_names(render: str | list[str] | tuple[str, ...] | None) -> tuple[str
     if isinstance(render, str):
         render = render.split(",")
     return tuple(name.strip().lower() for name in render if name.strip())
-
-
-def _link_key(link: Link) -> tuple[str, str, str, str]:
-    """What makes two links the same link for ``rendered_only`` (``crawler.rendering``)."""
-    return (link.dst_url, link.anchor, link.kind, link.rel)
 
 
 def _allowed(web: SandboxWeb, cache: dict, url: str, host: str) -> bool:

@@ -32,6 +32,8 @@ FORBIDDEN_CALL = f"{_HOME}/private/metrics"
 _APP = _HOME + "/static/app.js"
 _LIVE = _HOME + "/live.html"
 _POLL = "/live/updates"
+#: What joins the script's content links: they sit in sentences, as links in text do.
+_PROSE = " "
 #: Script-written navigation of every page (placement nav).
 _NAV = [("/", "Home"), ("/recipes/", "Recipes"), ("/about.html", "About")]
 #: The script's one content paragraph, per page (after the served paragraph).
@@ -130,10 +132,15 @@ def _markup(url: str, links: list[tuple[str, str]], placement: str, sep: str) ->
 
 
 def _links(b: PageBuilder, links: list[tuple[str, str]], placement: str, sep: str) -> None:
+    """``links`` joined by ``sep``; in prose (``_PROSE``), each inside a sentence."""
     for i, (href, text) in enumerate(links):
         if i:
             b.raw(sep)
+        if sep == _PROSE:
+            b.text("This week our readers cooked ")
         b.a(href, text, placement)
+        if sep == _PROSE:
+            b.text(" more than anything else, and wrote to tell us how it went.")
 
 
 def _build(url: str, title: str, *, rendered: bool) -> PageModel:
@@ -142,7 +149,7 @@ def _build(url: str, title: str, *, rendered: bool) -> PageModel:
     more = _MORE.get(url, [])
     data = {"menu": _markup(url, _NAV, "nav", "\n")}
     if more:
-        data["more"] = _markup(url, more, "content", " &middot; ")
+        data["more"] = _markup(url, more, "content", _PROSE)
     script = (
         f"<script>window.LINKS = {json.dumps(data)};</script>\n"
         f'<script src="{_APP[len(_HOME) :]}" defer></script>\n'
@@ -164,7 +171,7 @@ def _build(url: str, title: str, *, rendered: bool) -> PageModel:
     b.raw("</p>\n")
     if more:
         b.raw('<p id="more">')
-        fill(more, "content", " &middot; ")
+        fill(more, "content", _PROSE)
         b.raw("</p>\n")
     b.raw("</article>\n</main>\n</body>\n</html>\n")
     return b.finish()
