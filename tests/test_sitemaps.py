@@ -7,8 +7,10 @@ from __future__ import annotations
 import gzip
 import json
 from collections import Counter
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+import pyarrow.parquet as pq
 import pytest
 
 from crawler.sandbox import crawl_truth
@@ -196,3 +198,19 @@ def test_bad_sitemaps_and_render_arguments_are_one_line(tmp_path, args, message)
     proc = crawl_output(tmp_path, *args)
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [f"scrapy crawl seeds: error: {message}"]
+
+
+def test_a_crawl_made_before_the_new_columns_reads_them_as_null(tmp_path):
+    from graph.store import edges_dataset, pages_dataset
+    from tests.fixtures_research import link, page, write_crawl
+
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    links = [link("http://a.com/", "http://b.com/", "B")]
+    crawl = write_crawl(tmp_path / "old", "old", at, links, [page("http://a.com/")])
+    for name, column in (("pages", "discovered_by"), ("edges", "rendered_only")):
+        for part in (crawl / name).glob("*.parquet"):
+            pq.write_table(pq.read_table(part).drop_columns([column]), part)
+    pages = pages_dataset([crawl]).to_table()
+    edges = edges_dataset([crawl]).to_table()
+    assert pages.column("discovered_by").null_count == pages.num_rows > 0
+    assert edges.column("rendered_only").null_count == edges.num_rows > 0
