@@ -17,6 +17,7 @@ __all__ = [
     "PLACEMENTS",
     "TIMESTAMP",
     "DISCOVERED_BY",
+    "LATER_COLUMNS",
 ]
 
 TIMESTAMP = pa.timestamp("ms", tz="UTC")
@@ -31,6 +32,10 @@ EDGE_KINDS = ("a", "area", "redirect", "graph")
 #: ``placement`` values: where on the page the link sits; ``unknown`` where the source
 #: cannot say (WAT link metadata, web graphs), never guessed as ``content``.
 PLACEMENTS = ("content", "nav", "header", "footer", "sidebar", "comment", "unknown")
+
+#: Columns added to the contract after crawls were made without them: a file that lacks
+#: one is still a crawl file, and readers see the column as null.
+LATER_COLUMNS = frozenset({"discovered_by", "rendered_only"})
 
 #: ``discovered_by`` values: how a page's URL was first found.
 DISCOVERED_BY = ("seed", "link", "redirect", "sitemap")

@@ -201,6 +201,7 @@ def test_bad_sitemaps_and_render_arguments_are_one_line(tmp_path, args, message)
 
 
 def test_a_crawl_made_before_the_new_columns_reads_them_as_null(tmp_path):
+    from graph.research.session import connect
     from graph.store import edges_dataset, pages_dataset
     from tests.fixtures_research import link, page, write_crawl
 
@@ -214,3 +215,10 @@ def test_a_crawl_made_before_the_new_columns_reads_them_as_null(tmp_path):
     edges = edges_dataset([crawl]).to_table()
     assert pages.column("discovered_by").null_count == pages.num_rows > 0
     assert edges.column("rendered_only").null_count == edges.num_rows > 0
+    # A new crawl and an old one in one SQL session, in either order.
+    fresh = [link("http://a.com/", "http://b.com/", "B", rendered_only=False)]
+    new = write_crawl(tmp_path / "new", "new", at, fresh, [page("http://a.com/")])
+    for dirs in ([new, crawl], [crawl, new]):
+        with connect(dirs) as con:
+            got = con.execute("SELECT crawl_id, rendered_only FROM edges ORDER BY 1").fetchall()
+        assert got == [("new", False), ("old", None)]
