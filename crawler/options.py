@@ -8,6 +8,7 @@ argument is one line on stderr and exit status 2, not a traceback.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import re
 from dataclasses import asdict, dataclass, field
@@ -236,5 +237,24 @@ def parse_options(spargs: dict[str, str], settings: dict | None = None) -> Crawl
         sitemaps=_bool(
             "sitemaps", spargs.get("sitemaps", settings.get("LINKGRAPH_SITEMAPS", True))
         ),
-        render=_render(spargs.get("render", settings.get("LINKGRAPH_RENDER"))),
+        render=_render_ready(
+            _render(spargs.get("render", settings.get("LINKGRAPH_RENDER"))), settings
+        ),
     )
+
+
+def _render_ready(render: tuple[str, ...], settings) -> tuple[str, ...]:
+    """``render`` when rendering can run here: Playwright importable, the browser present."""
+    if not render:
+        return render
+    if importlib.util.find_spec("playwright") is None:
+        raise CrawlArgError(
+            "-a render needs Playwright's Python package: pip install -e '.[render]'"
+        )
+    browser = settings.get("LINKGRAPH_RENDER_BROWSER") or "/usr/bin/chromium"
+    if not Path(browser).is_file():
+        raise CrawlArgError(
+            f"-a render: no Chromium at {browser} (apt-get install chromium, or give"
+            " -s LINKGRAPH_RENDER_BROWSER=PATH)"
+        )
+    return render

@@ -192,6 +192,11 @@ def test_sitemaps_false_reads_no_sitemap(tmp_path, sandbox_server, sandbox_env, 
             "-a render='example.com,not a domain': 'not a domain' is not a domain name"
             " (give DOMAIN[,DOMAIN...] or all)",
         ),
+        (
+            ["-a", "render=all", "-s", "LINKGRAPH_RENDER_BROWSER=/nonexistent/chromium"],
+            "-a render: no Chromium at /nonexistent/chromium (apt-get install chromium, or"
+            " give -s LINKGRAPH_RENDER_BROWSER=PATH)",
+        ),
     ],
 )
 def test_bad_sitemaps_and_render_arguments_are_one_line(tmp_path, args, message):
