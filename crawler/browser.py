@@ -15,8 +15,8 @@ a browser Playwright downloads) and intercepts every request the page makes:
   media and fonts are never fetched (``LINKGRAPH_RENDER_SKIP_TYPES``): links do not need
   them.
 
-A page has settled when its ``load`` event fired and the network was idle for 500 ms
-(Playwright's ``networkidle``); one that has not within ``LINKGRAPH_RENDER_TIMEOUT``
+A page has settled when its ``load`` event fired and none of its requests has been open
+for ``LINKGRAPH_RENDER_IDLE`` seconds (0.25); one that has not within ``LINKGRAPH_RENDER_TIMEOUT``
 seconds keeps its served HTML's links and ``error`` says ``render timeout``. At most
 ``LINKGRAPH_RENDER_CONCURRENCY`` pages render at a time. Users' documentation:
 ``docs/crawling.md``, "Rendering"; the rules without a browser: ``crawler.rendering``.
@@ -52,6 +52,8 @@ RENDER_META = "lg_render_for"
 #: Resource types whose answers are kept for the rest of the crawl.
 _CACHED_TYPES = frozenset({"script", "stylesheet"})
 _CACHE_SIZE = 256
+#: How often a rendering page is looked at for open requests, seconds.
+_POLL_SECONDS = 0.02
 #: Response meta: the served answer was given to the browser already.
 _SERVED_KEY = "lg_render_served"
 #: Answer headers not passed on to the browser: the body is already decoded.
@@ -77,6 +79,7 @@ class Renderer:
         self.crawler = crawler
         self.executable = settings.get("LINKGRAPH_RENDER_BROWSER")
         self.timeout = settings.getfloat("LINKGRAPH_RENDER_TIMEOUT")
+        self.idle = settings.getfloat("LINKGRAPH_RENDER_IDLE")
         self.concurrency = max(1, settings.getint("LINKGRAPH_RENDER_CONCURRENCY"))
         self.allow_hosts = {h.lower() for h in settings.getlist("LINKGRAPH_RENDER_ALLOW_HOSTS")}
         self.skip_types = set(settings.getlist("LINKGRAPH_RENDER_SKIP_TYPES"))
@@ -155,6 +158,7 @@ class Renderer:
                     return Rendered(None, RENDER_TIMEOUT)
                 except Exception as exc:  # the browser gave up on the page
                     self._inc("failed")
+                    logger.warning("Rendering %s failed: %s", url, exc)
                     return Rendered(None, f"render failed: {type(exc).__name__}")
                 html = (await page.content()).encode("utf-8")
             finally:
@@ -164,9 +168,22 @@ class Renderer:
         return Rendered(html, None, headers)
 
     async def _settle(self, page, url: str) -> None:
-        ms = self.timeout * 1000
-        await page.goto(url, wait_until="load", timeout=ms)
-        await page.wait_for_load_state("networkidle", timeout=ms)
+        """Until the page's ``load`` event fired and no request of it has been open for
+        ``idle`` seconds (Playwright's ``networkidle`` waits 500 ms even for a page that
+        makes no request at all: most pages)."""
+        open_requests: set = set()
+        page.on("request", lambda request: open_requests.add(request))
+        page.on("requestfinished", lambda request: open_requests.discard(request))
+        page.on("requestfailed", lambda request: open_requests.discard(request))
+        await page.goto(url, wait_until="load", timeout=self.timeout * 1000)
+        loop = asyncio.get_running_loop()
+        quiet_since = loop.time()
+        while True:
+            if open_requests:
+                quiet_since = loop.time()
+            elif loop.time() - quiet_since >= self.idle:
+                return
+            await asyncio.sleep(_POLL_SECONDS)
 
     async def _route(self, page_url: str, served: Response, route, request) -> None:
         try:

@@ -49,9 +49,12 @@ LINKGRAPH_RENDER = None
 LINKGRAPH_RENDER_BROWSER = "/usr/bin/chromium"
 #: Pages rendered at the same time (each a browser context; Chromium is heavy).
 LINKGRAPH_RENDER_CONCURRENCY = 2
-#: Seconds a page has to settle (load, then 500 ms without network); past them it keeps
-#: its served HTML's links and `error` says "render timeout".
+#: Seconds a page has to settle (its load event, then LINKGRAPH_RENDER_IDLE seconds with
+#: no request open); past them it keeps its served HTML's links and `error` says
+#: "render timeout".
 LINKGRAPH_RENDER_TIMEOUT = 15.0
+#: Seconds without an open request after the load event that make a page settled.
+LINKGRAPH_RENDER_IDLE = 0.25
 #: Other hosts a rendered page may request (through the crawl's downloader, robots.txt and
 #: politeness included); every other host is blocked.
 LINKGRAPH_RENDER_ALLOW_HOSTS: list[str] = []
