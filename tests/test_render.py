@@ -114,3 +114,28 @@ def test_with_render_off_script_links_are_not_edges(
     assert set(edges.column("rendered_only").to_pylist()) == {False}
     assert set(pages.column("error").to_pylist()) == {None}
     assert not [u for _, _, u, _ in log if urlsplit(u).path in ("/static/app.js", "/live/updates")]
+
+
+def test_another_host_is_requested_only_when_allowed(
+    tmp_path, sandbox_env, sandbox_web, sandbox_server, chromium_path
+):
+    beacon_host = urlsplit(BEACON).hostname
+    domain = sandbox_web.features["script_domain"]
+    _, pages, _, log, stats = _crawl(
+        tmp_path,
+        sandbox_env,
+        sandbox_web,
+        sandbox_server,
+        "allowed",
+        *("-a", f"render={domain}", "-a", "max_depth=0"),
+        *("-s", f"LINKGRAPH_RENDER_BROWSER={chromium_path}"),
+        *("-s", f"LINKGRAPH_RENDER_ALLOW_HOSTS={beacon_host}"),
+    )
+    assert pages.num_rows == 1
+    # Through the crawl's downloader: its robots.txt first (the proxy answers 502 for a
+    # host outside the web, retried, then robots.txt disallows it and the beacon itself
+    # is refused).
+    asked = {u for _, _, u, _ in log if urlsplit(u).hostname == beacon_host}
+    assert asked == {f"http://{beacon_host}/robots.txt"}
+    assert stats["linkgraph/render/refused/RobotsDisallowed"] >= 1
+    assert "linkgraph/render/blocked_other_host" not in stats
