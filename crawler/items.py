@@ -16,3 +16,5 @@ class PageRecord:
     # The Scrapy response the page came from (None for a URL that gave no answer): WARC
     # output archives it (crawler/warcout.py); not written to Parquet.
     response: object = None
+    # One flag per link of a rendered page: only the rendered DOM has it (None: all false).
+    rendered_only: list | None = None

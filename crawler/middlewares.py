@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: Request meta: not a page (a sitemap, a rendered page's subresource): no page budget.
+NOT_A_PAGE = "lg_not_a_page"
+
 _crawl_delays: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -148,7 +151,8 @@ class DomainBudgetMiddleware:
     """Stop fetching from a registered domain once it had ``max_pages_per_domain`` fetches.
 
     Counted when a request is about to be sent, whatever the answer turns out to be; the
-    robots.txt fetch and retries of a counted request are not counted again. The counts live
+    robots.txt fetch, requests that are not pages (meta ``NOT_A_PAGE``: sitemaps, what a
+    rendered page asks for) and retries of a counted request are not counted. The counts live
     in the crawl's ``Frontier`` (so they resume with it, and can move to a shared store).
     """
 
@@ -162,7 +166,7 @@ class DomainBudgetMiddleware:
 
     def process_request(self, request: Request) -> None:
         meta = request.meta
-        if meta.get("dont_obey_robotstxt") or meta.get("retry_times"):
+        if meta.get("dont_obey_robotstxt") or meta.get("retry_times") or meta.get(NOT_A_PAGE):
             return
         options = getattr(self.crawler.spider, "options", None)
         if options is None:

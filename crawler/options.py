@@ -8,12 +8,15 @@ argument is one line on stderr and exit status 2, not a traceback.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.errors import LinkgraphError
+from crawler.rendering import RENDER_ALL
 from crawler.urls import normalize_url
 
 __all__ = [
@@ -36,6 +39,8 @@ KNOWN_ARGS = (
     "max_depth",
     "follow_external",
     "follow_nofollow",
+    "sitemaps",
+    "render",
 )
 #: The longest file name (one path component, in bytes) most file systems take.
 NAME_MAX = 255
@@ -86,6 +91,11 @@ class CrawlOptions:
     follow_external: bool
     follow_nofollow: bool
     skipped_seed_lines: list[str] = field(default_factory=list)
+    #: Read the sitemaps each site declares (docs/crawling.md, "Sitemaps").
+    sitemaps: bool = True
+    #: Registered domains (or hosts) whose HTML pages are rendered, ``("all",)`` for every
+    #: page, ``()`` for none (docs/crawling.md, "Rendering").
+    render: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -110,6 +120,39 @@ def _count(name: str, value: str | int, minimum: int) -> int:
     if number < minimum:
         raise CrawlArgError(f"-a {name}={value!r}: must be at least {minimum}")
     return number
+
+
+_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
+
+
+def _render(value: str | None) -> tuple[str, ...]:
+    """``-a render=DOMAIN[,DOMAIN...]|all`` as a tuple of names (``()``: off).
+
+    >>> _render("Example.com,blog.example.org"), _render("all"), _render(None)
+    (('example.com', 'blog.example.org'), ('all',), ())
+    """
+    if value is None or not str(value).strip():
+        return ()
+    text = str(value).strip().lower()
+    if text == RENDER_ALL:
+        return (RENDER_ALL,)
+    names: list[str] = []
+    for raw in text.split(","):
+        name = raw.strip().rstrip(".")
+        if not name:
+            continue
+        try:
+            name = name.encode("idna").decode("ascii")
+        except UnicodeError:
+            name = ""
+        if not _NAME.match(name):
+            raise CrawlArgError(
+                f"-a render={shown(str(value))}: {shown(raw.strip())} is not a domain name"
+                " (give DOMAIN[,DOMAIN...] or all)"
+            )
+        if name not in names:
+            names.append(name)
+    return tuple(names)
 
 
 def read_seeds(arg: str | None, default_file: str) -> tuple[list[str], str, list[str]]:
@@ -191,4 +234,27 @@ def parse_options(spargs: dict[str, str], settings: dict | None = None) -> Crawl
         follow_external=_bool("follow_external", spargs.get("follow_external", True)),
         follow_nofollow=_bool("follow_nofollow", spargs.get("follow_nofollow", False)),
         skipped_seed_lines=problems,
+        sitemaps=_bool(
+            "sitemaps", spargs.get("sitemaps", settings.get("LINKGRAPH_SITEMAPS", True))
+        ),
+        render=_render_ready(
+            _render(spargs.get("render", settings.get("LINKGRAPH_RENDER"))), settings
+        ),
     )
+
+
+def _render_ready(render: tuple[str, ...], settings) -> tuple[str, ...]:
+    """``render`` when rendering can run here: Playwright importable, the browser present."""
+    if not render:
+        return render
+    if importlib.util.find_spec("playwright") is None:
+        raise CrawlArgError(
+            "-a render needs Playwright's Python package: pip install -e '.[render]'"
+        )
+    browser = settings.get("LINKGRAPH_RENDER_BROWSER") or "/usr/bin/chromium"
+    if not Path(browser).is_file():
+        raise CrawlArgError(
+            f"-a render: no Chromium at {browser} (apt-get install chromium, or give"
+            " -s LINKGRAPH_RENDER_BROWSER=PATH)"
+        )
+    return render

@@ -116,7 +116,7 @@ class ParquetPipeline:
 
     def process_item(self, item):
         if isinstance(item, PageRecord):
-            self.writer.add_page(item.page, item.links)
+            self.writer.add_page(item.page, item.links, item.rendered_only)
             stats = self.crawler.stats
             stats.inc_value("linkgraph/pages")
             stats.inc_value("linkgraph/edges", len(item.links))

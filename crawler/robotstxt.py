@@ -256,6 +256,11 @@ class RobotsRules:
         text = url.decode("utf-8") if isinstance(url, bytes) else url
         return self._parser.can_fetch(text, self.token)
 
+    @property
+    def sitemaps(self) -> list[str]:
+        """The ``Sitemap:`` URLs the file declares, in order (none unless it was read)."""
+        return list(self._parser.sitemaps) if self._parser is not None else []
+
     def crawl_delay(self, user_agent: str | bytes | None = None) -> float | None:
         """The delay in force between two requests to the site, seconds (None: none asked)."""
         return self.delay

@@ -16,6 +16,8 @@ __all__ = [
     "EDGE_KINDS",
     "PLACEMENTS",
     "TIMESTAMP",
+    "DISCOVERED_BY",
+    "LATER_COLUMNS",
 ]
 
 TIMESTAMP = pa.timestamp("ms", tz="UTC")
@@ -30,6 +32,13 @@ EDGE_KINDS = ("a", "area", "redirect", "graph")
 #: ``placement`` values: where on the page the link sits; ``unknown`` where the source
 #: cannot say (WAT link metadata, web graphs), never guessed as ``content``.
 PLACEMENTS = ("content", "nav", "header", "footer", "sidebar", "comment", "unknown")
+
+#: Columns added to the contract after crawls were made without them: a file that lacks
+#: one is still a crawl file, and readers see the column as null.
+LATER_COLUMNS = frozenset({"discovered_by", "rendered_only"})
+
+#: ``discovered_by`` values: how a page's URL was first found.
+DISCOVERED_BY = ("seed", "link", "redirect", "sitemap")
 
 PAGES_SCHEMA = pa.schema(
     [
@@ -50,6 +59,9 @@ PAGES_SCHEMA = pa.schema(
         pa.field("bytes", pa.int64()),
         pa.field("outlinks", pa.int32(), nullable=False),  # edges recorded from this page
         pa.field("error", pa.string()),  # null, or what went wrong
+        # How the URL was first found: seed, link, redirect or sitemap (docs/crawling.md,
+        # "Sitemaps"); null where unknown (archives, crawls made before the column).
+        pa.field("discovered_by", pa.string()),
     ]
 )
 
@@ -74,5 +86,9 @@ EDGES_SCHEMA = pa.schema(
         # Null where unknown: links from a web graph (kind ``graph``) were seen at some
         # time in the crawl the graph was made from.
         pa.field("fetched_at", TIMESTAMP),
+        # True for a link only the rendered DOM has (docs/crawling.md, "Rendering"), false
+        # for the links of the served HTML and every edge of an unrendered page (archived
+        # pages too); null where unknown (web graphs, crawls made before the column).
+        pa.field("rendered_only", pa.bool_()),
     ]
 )

@@ -30,6 +30,37 @@ LINKGRAPH_MAX_DEPTH = 10
 #: Media types whose links are read.
 LINKGRAPH_HTML_TYPES = ["text/html", "application/xhtml+xml"]
 
+# --- Sitemaps (docs/crawling.md, "Sitemaps") ----------------------------------------------
+#: Read the sitemaps each site declares in robots.txt (/sitemap.xml when none) and
+#: schedule the pages they list; `-a sitemaps=false` turns it off for one crawl.
+LINKGRAPH_SITEMAPS = True
+#: Bytes read of one sitemap file, after decompression (the protocol allows 50 MB).
+LINKGRAPH_SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+#: URLs read of one sitemap file (the protocol's limit).
+LINKGRAPH_SITEMAP_MAX_URLS = 50_000
+#: Sitemap files read per site, indexes and their children together.
+LINKGRAPH_SITEMAP_MAX_FILES = 100
+
+# --- Rendering (docs/crawling.md, "Rendering") ---------------------------------------------
+#: Registered domains (or hosts) whose HTML pages are rendered in headless Chromium, or
+#: "all"; None: none. `-a render=DOMAIN[,DOMAIN...]|all` sets it for one crawl.
+LINKGRAPH_RENDER = None
+#: The Chromium binary Playwright drives (Debian's package; never a downloaded browser).
+LINKGRAPH_RENDER_BROWSER = "/usr/bin/chromium"
+#: Pages rendered at the same time (each a browser context; Chromium is heavy).
+LINKGRAPH_RENDER_CONCURRENCY = 2
+#: Seconds a page has to settle (its load event, then LINKGRAPH_RENDER_IDLE seconds with
+#: no request open); past them it keeps its served HTML's links and `error` says
+#: "render timeout".
+LINKGRAPH_RENDER_TIMEOUT = 15.0
+#: Seconds without an open request after the load event that make a page settled.
+LINKGRAPH_RENDER_IDLE = 0.25
+#: Other hosts a rendered page may request (through the crawl's downloader, robots.txt and
+#: politeness included); every other host is blocked.
+LINKGRAPH_RENDER_ALLOW_HOSTS: list[str] = []
+#: Resource types a rendered page never fetches (links do not need them).
+LINKGRAPH_RENDER_SKIP_TYPES = ["image", "media", "font"]
+
 # --- Writing ------------------------------------------------------------------------------
 #: A batch is written when it holds this many edges...
 LINKGRAPH_BATCH_EDGES = 50_000

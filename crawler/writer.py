@@ -142,14 +142,21 @@ class CrawlWriter:
         self._pages: dict[str, list] = {name: [] for name in _PAGE_FIELDS}
         self._src: list[tuple[str, str, str, int, int]] = []  # src_url, host, domain, ms, n
         self._links: list[Sequence] = []
+        self._rendered_only: list[bool] = []
 
     @property
     def buffered_pages(self) -> int:
         return len(self._pages["url"])
 
-    def add_page(self, page: dict, links: Sequence[Sequence] = ()) -> None:
+    def add_page(
+        self,
+        page: dict,
+        links: Sequence[Sequence] = (),
+        rendered_only: Sequence[bool] | None = None,
+    ) -> None:
         """Buffer one page row (a dict of ``PAGES_SCHEMA`` columns; ``crawl_id`` and
-        ``outlinks`` are filled in) and its links (``crawler.extract.Link`` tuples)."""
+        ``outlinks`` are filled in) and its links (``crawler.extract.Link`` tuples);
+        ``rendered_only`` flags each link of a rendered page (None: all false)."""
         page["crawl_id"] = self.crawl_id
         page["outlinks"] = len(links)
         for name in _PAGE_FIELDS:
@@ -158,6 +165,12 @@ class CrawlWriter:
             fetched_ms = page["fetched_at"]
             self._src.append((page["url"], page["host"], page["domain"], fetched_ms, len(links)))
             self._links.extend(links)
+            if rendered_only is None:
+                self._rendered_only.extend([False] * len(links))
+            else:
+                if len(rendered_only) != len(links):
+                    raise ValueError("rendered_only needs one flag per link")
+                self._rendered_only.extend(bool(f) for f in rendered_only)
         if len(self._links) >= self.batch_edges or self.buffered_pages >= self.batch_pages:
             self.flush()
         else:
@@ -201,6 +214,7 @@ class CrawlWriter:
             "internal": pa.array(internal, pa.bool_()),
             "position": pa.array(link["position"], pa.int32()),
             "fetched_at": pa.array(fetched, pa.int64()).cast(EDGES_SCHEMA.field("fetched_at").type),
+            "rendered_only": pa.array(self._rendered_only, pa.bool_()),
         }
         return pa.Table.from_pydict(arrays, schema=EDGES_SCHEMA)
 

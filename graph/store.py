@@ -28,7 +28,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from crawler.errors import InputFileError, LinkgraphError, one_line
-from crawler.schema import EDGES_SCHEMA, PAGES_SCHEMA
+from crawler.schema import EDGES_SCHEMA, LATER_COLUMNS, PAGES_SCHEMA
 
 __all__ = [
     "CrawlDirError",
@@ -126,7 +126,7 @@ def _check_file(path: Path, schema: pa.Schema) -> None:
         names = set(pq.read_schema(path).names)
     except (OSError, pa.ArrowException) as exc:
         raise InputFileError(path, f"not a readable Parquet file ({one_line(exc)})") from None
-    missing = [name for name in schema.names if name not in names]
+    missing = [n for n in schema.names if n not in names and n not in LATER_COLUMNS]
     if missing:
         raise InputFileError(path, f"not a crawl file: no column {', '.join(missing)}")
     _checked.add(key)

@@ -33,7 +33,7 @@ def test_the_demo_crawls_ranks_profiles_and_writes_the_report(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     pages = ds.dataset(str(out / "crawls" / "demo" / "pages")).count_rows()
     edges = ds.dataset(str(out / "crawls" / "demo" / "edges")).count_rows()
-    assert f"crawled {pages:,} pages on 33 domains" in proc.stdout
+    assert f"crawled {pages:,} pages on 35 domains" in proc.stdout
     assert f"{edges:,} links found on the pages" in proc.stdout
     assert "Top domains by authority" in proc.stdout
     assert "Top domains by trust" in proc.stdout

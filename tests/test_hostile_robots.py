@@ -102,6 +102,9 @@ def robots_crawl(tmp_path_factory):
             "seeds=" + ",".join(seeds),
             "-a",
             "crawl_id=robots",
+            # These tests pin the requests robots.txt leads to; sitemaps: tests/test_sitemaps.py.
+            "-a",
+            "sitemaps=false",
             "-s",
             "DOWNLOAD_TIMEOUT=1",
             "-s",
@@ -272,6 +275,8 @@ def retry_crawl(tmp_path_factory):
             "seeds=http://flaky.test/1,http://aged.test/1,http://slow.test/",
             "-a",
             "crawl_id=retry",
+            "-a",
+            "sitemaps=false",
             "-s",
             "RETRY_TIMES=0",
             "-s",

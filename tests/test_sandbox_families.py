@@ -53,16 +53,26 @@ def _declarations(web: SandboxWeb) -> list[tuple[str, dict[str, object]]]:
 
 
 def _findable(web: SandboxWeb) -> set[str]:
-    """The seeds, every URL a page links (a crawl that follows nofollow) or a sitemap lists."""
-    truth = crawl_truth(web, follow_nofollow=True)
+    """The seeds, every URL a page links (a crawl that follows nofollow and renders every
+    page), every sitemap a robots.txt declares (or ``/sitemap.xml``) and what it lists."""
+    truth = crawl_truth(web, follow_nofollow=True, render="all")
     found = set(truth.edges.column("dst_url").to_pylist()) | set(web.default_seeds())
     for host in web.hosts():
-        sitemap = web.respond("GET", f"http://{host}/sitemap.xml")
-        if sitemap.status == 200:
-            found.update(
-                normalize_url(loc.decode())
-                for loc in re.findall(rb"<loc>([^<]+)</loc>", sitemap.body)
-            )
+        robots = web.respond("GET", f"http://{host}/robots.txt")
+        declared = (
+            re.findall(rb"(?im)^sitemap:\s*(\S+)", robots.body) if robots.status == 200 else []
+        )
+        queue = [normalize_url(u.decode()) for u in declared] or [f"http://{host}/sitemap.xml"]
+        while queue:
+            url = queue.pop()
+            found.add(url)
+            model = web.page(url)
+            if model is not None and model.status == 200 and model.sitemap_locs is not None:
+                locs = [normalize_url(loc) for loc in model.sitemap_locs]
+                if model.sitemap_index:
+                    queue.extend(locs)
+                else:
+                    found.update(locs)
     return found
 
 
@@ -84,6 +94,8 @@ def test_the_web_has_the_documented_families_in_registry_order(sandbox_web):
         "studio",
         "farm",
         "trap",
+        "sitemap_only",
+        "script_site",
     ]
     assert all(isinstance(f, SiteFamily) and f.features() for f in sandbox_web.families)
 
@@ -94,7 +106,7 @@ def test_every_feature_is_declared_by_a_family_the_regular_sites_or_the_whole_we
         for key in features:
             declared.setdefault(key, []).append(name)
     assert set(sandbox_web.features) == set(declared) | WEB_WIDE
-    assert declared["robots_disallowed"] == ["directory", "shop", "forum", "closed"]
+    assert declared["robots_disallowed"] == ["directory", "shop", "forum", "closed", "sitemap_only"]
     assert declared["trusted_seeds"] == ["directory", "news", "regular sites"]
     for name, features in _declarations(sandbox_web):
         for key, value in features.items():
@@ -153,7 +165,7 @@ def test_every_special_page_belongs_to_a_family_that_declared_it(sandbox_web, fi
 
 def test_each_host_is_served_by_exactly_one_family_or_regular_site(sandbox_web):
     family_hosts = [host for family in sandbox_web.families for host in family.hosts]
-    assert len(family_hosts) == len(set(family_hosts)) == 16
+    assert len(family_hosts) == len(set(family_hosts)) == 18
     assert not set(family_hosts) & set(sandbox_web.regular.hosts())
     assert sorted([*family_hosts, *sandbox_web.regular.hosts()]) == sandbox_web.hosts()
 

@@ -22,6 +22,11 @@ from tests.test_sandbox_web import served_links
 NOT_FETCHED = {
     "robots_disallowed": "robots.txt forbids them",
     "nofollow_only": "only nofollow links lead there",
+    "script_only_pages": "only links a script writes lead there (fetched when rendering)",
+    "sitemap_foreign": "another site's sitemap lists them",
+    "sitemap_index": "a sitemap is read, not a page",
+    "sitemap_children": "a sitemap is read, not a page",
+    "sitemap_gzipped": "a sitemap is read, not a page",
 }
 
 

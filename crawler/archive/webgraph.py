@@ -214,6 +214,7 @@ def _edges_columns(vertices: Vertices, src: np.ndarray, dst: np.ndarray) -> dict
         "internal": pa.array(vertices.domain_codes[src] == vertices.domain_codes[dst]),
         "position": pa.array(np.zeros(n, dtype=np.int32)),
         "fetched_at": pa.nulls(n, EDGES_SCHEMA.field("fetched_at").type),
+        "rendered_only": pa.nulls(n, pa.bool_()),
     }
     return columns
 

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
-from crawler.sandbox.render import PageModel, error_page, plain_file, sitemap_xml
+from crawler.sandbox.render import PageModel, error_page, plain_file, sitemap_file
 from crawler.urls import host_of, normalize_url
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ class SiteFamily(ABC):
     def sitemap(self, request: Request) -> PageModel:
         """The host's sitemap: every registered page of the host without a query."""
         urls = sorted(u for u in self._pages if host_of(u) == request.host and "?" not in u)
-        return plain_file(request.url, "application/xml", sitemap_xml(urls))
+        return sitemap_file(request.url, urls)
 
     def route(self, request: Request) -> PageModel:
         """Any other path: the registered page, or 404."""

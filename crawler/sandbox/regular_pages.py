@@ -20,7 +20,7 @@ from crawler.sandbox.render import (
     PageModel,
     error_page,
     plain_file,
-    sitemap_xml,
+    sitemap_file,
     stable_rng,
 )
 from crawler.sandbox.text import paragraph, sentence
@@ -61,7 +61,7 @@ def answer_regular(regular: RegularSites, site: Site, role: str, url: str, path:
             for u in (regular.url(site, i) for i in range(min(site.pages, 1000)))
             if host_of(u) == host
         ]
-        return plain_file(url, "application/xml", sitemap_xml(urls))
+        return sitemap_file(url, urls)
     index = regular.locate(site, role, path)
     if index is None:
         return error_page(url, 404)

@@ -10,6 +10,7 @@ the HTML, yet it describes exactly what the HTML holds.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html
 import random
@@ -28,6 +29,7 @@ __all__ = [
     "redirect_page",
     "plain_file",
     "sitemap_xml",
+    "sitemap_file",
 ]
 
 
@@ -108,6 +110,16 @@ class PageModel:
     non_edge_hrefs: list[str] = field(default_factory=list)
     base_href: str | None = None
     delay: float = 0.0
+    #: A sitemap answer: the ``<loc>`` values it lists, as written (None: not a sitemap).
+    sitemap_locs: list[str] | None = None
+    #: True for a sitemap index (its locs are sitemaps), False for a urlset.
+    sitemap_index: bool = False
+    #: The links of the page's DOM once its scripts ran, in DOM order, when a script
+    #: writes links (None: the rendered DOM has the served links). A link of this list
+    #: that is not among ``links`` is one only a browser sees (``rendered_only``).
+    rendered_links: list[Link] | None = None
+    #: The page's script never settles (a browser rendering it runs into its timeout).
+    never_settles: bool = False
 
     @property
     def is_html(self) -> bool:
@@ -325,3 +337,29 @@ def sitemap_xml(urls: list[str]) -> bytes:
     lines += [f"<url><loc>{escape(u)}</loc></url>" for u in urls]
     lines.append("</urlset>\n")
     return "\n".join(lines).encode()
+
+
+def sitemap_file(
+    url: str, locs: list[str], *, index: bool = False, gzipped: bool = False
+) -> PageModel:
+    """A sitemap answer listing ``locs``: a urlset, or a sitemap index (``index``), as
+    XML or gzipped XML (``gzipped``, served as ``application/gzip``, fixed mtime so the
+    bytes are the same in every run). The model keeps the locs for the ground truth."""
+    if index:
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+            *(f"<sitemap><loc>{escape(u)}</loc></sitemap>" for u in locs),
+            "</sitemapindex>\n",
+        ]
+        body = "\n".join(lines).encode()
+    else:
+        body = sitemap_xml(locs)
+    content_type = "application/xml"
+    if gzipped:
+        body = gzip.compress(body, mtime=0)
+        content_type = "application/gzip"
+    model = plain_file(url, content_type, body)
+    model.sitemap_locs = list(locs)
+    model.sitemap_index = index
+    return model

@@ -10,7 +10,16 @@ The simulation is a level-ordered breadth-first search: level ``d`` (seeds are l
 fetched before level ``d + 1``; a redirect target (HTTP ``Location`` or meta refresh) joins
 the level of the URL that redirected; a URL's depth is the level at which it was first
 found. A real crawler runs requests concurrently and may find a URL first through a longer
-path; such a URL keeps the same status and links, only its depth may differ.
+path; such a URL keeps the same status and links, only its depth (and, for a URL both
+linked and listed in a sitemap, its ``discovered_by``) may differ.
+
+Sitemaps (``sitemaps=True``, the crawl's default) are read when a site's first URL is
+fetched, by the rules of ``crawler.sitemaps``, from the sitemap models' locs (never from
+their XML); the pages they list join the next level, as that URL's links do. Rendering
+(``render``: registered domains, or ``"all"``) takes a page's links from the model of its
+DOM after its scripts ran (``PageModel.rendered_links``), and marks those the served HTML
+lacks ``rendered_only``; a page that never settles keeps its served links and the error
+``crawler.rendering.RENDER_TIMEOUT``.
 """
 
 from __future__ import annotations
@@ -25,9 +34,13 @@ from pathlib import Path
 import pyarrow as pa
 
 from crawler.atomic import write_bytes_atomic, write_parquet_atomic
+from crawler.rendering import RENDER_TIMEOUT, link_key, rendered_only_flags, renders
 from crawler.robotstxt import RULES, RobotsRules, outcome_of_status, robots_text
+from crawler.sandbox.render import Link
+from crawler.sandbox.sitemap_truth import sitemap_pages
 from crawler.sandbox.web import SandboxWeb
 from crawler.schema import EDGES_SCHEMA, PAGES_SCHEMA
+from crawler.sitemaps import site_of
 from crawler.urls import host_of, normalize_url, registered_domain
 
 __all__ = ["Truth", "crawl_truth", "write_truth", "DEFAULT_FETCHED_AT", "ROBOTS_AGENT"]
@@ -67,6 +80,8 @@ def crawl_truth(
     max_depth: int = 10,
     follow_external: bool = True,
     follow_nofollow: bool = False,
+    sitemaps: bool = True,
+    render: str | list[str] | tuple[str, ...] | None = None,
     crawl_id: str = "truth",
     fetched_at: datetime = DEFAULT_FETCHED_AT,
 ) -> Truth:
@@ -92,7 +107,11 @@ def crawl_truth(
 
     levels: list[deque[str]] = [deque(normalized)]
     depth: dict[str, int] = dict.fromkeys(normalized, 0)
+    discovered: dict[str, str] = dict.fromkeys(normalized, "seed")
     robots: dict[str, RobotsRules] = {}
+    sites_read: set[str] = set()
+    sitemaps_fetched: set[str] = set()
+    rendered = _render_names(render)
     budget: dict[str, int] = {}
     capped: set[str] = set()
     depth_cut: set[str] = set()
@@ -101,7 +120,7 @@ def crawl_truth(
     pages, edges = page_rows.columns, edge_rows.columns
     fetched: set[str] = set()
 
-    def schedule(url: str, level: int) -> None:
+    def schedule(url: str, level: int, kind: str) -> None:
         if url in depth:
             return
         if not follow_external and registered_domain(host_of(url)) not in seed_domains:
@@ -110,6 +129,7 @@ def crawl_truth(
             depth_cut.add(registered_domain(host_of(url)))
             return
         depth[url] = level
+        discovered[url] = kind
         while len(levels) <= level:
             levels.append(deque())
         levels[level].append(url)
@@ -128,9 +148,18 @@ def crawl_truth(
                 capped.add(domain)
                 continue
             budget[domain] = budget.get(domain, 0) + 1
+            site = site_of(url)
+            if sitemaps and site not in sites_read:
+                sites_read.add(site)
+                _allowed(web, robots, site + "/", host)
+                allowed = lambda u: _allowed(web, robots, u, host_of(u))  # noqa: E731
+                for listed_url in sitemap_pages(web, site, robots[host], allowed, sitemaps_fetched):
+                    schedule(listed_url, level + 1, "sitemap")
             # A host outside the web answers 502 to its robots.txt too: never reached here.
             model = web.page(url)
-            links = []
+            links: list[Link] = []
+            only: list[bool] | None = None
+            error = None
             if (
                 300 <= model.status < 400
                 and model.redirect_to
@@ -138,6 +167,15 @@ def crawl_truth(
                 and model.is_html
             ):
                 links = model.links
+                if model.is_html and renders(rendered, domain, host):
+                    if model.never_settles:
+                        error = RENDER_TIMEOUT
+                    elif model.rendered_links is not None:
+                        only = rendered_only_flags(
+                            [link_key(x) for x in links],
+                            [link_key(x) for x in model.rendered_links],
+                        )
+                        links = model.rendered_links
             for position, link in enumerate(links):
                 nofollow = link.rel_nofollow or model.robots_nofollow
                 dst_host = host_of(link.dst_url)
@@ -159,9 +197,13 @@ def crawl_truth(
                 edges["internal"].append(domain == dst_domain)
                 edges["position"].append(position)
                 edges["fetched_at"].append(fetched_at)
+                edges["rendered_only"].append(only[position] if only else False)
                 if nofollow and not follow_nofollow:
                     continue
-                schedule(link.dst_url, level if link.kind == "redirect" else level + 1)
+                if link.kind == "redirect":
+                    schedule(link.dst_url, level, "redirect")
+                else:
+                    schedule(link.dst_url, level + 1, "link")
             fetched.add(url)
             _page_row(
                 pages,
@@ -176,6 +218,8 @@ def crawl_truth(
                 len(model.body),
                 len(links),
                 model,
+                discovered[url],
+                error,
             )
             page_rows.flush_if_big()
             edge_rows.flush_if_big()
@@ -189,6 +233,8 @@ def crawl_truth(
         "max_depth": max_depth,
         "follow_external": follow_external,
         "follow_nofollow": follow_nofollow,
+        "sitemaps": sitemaps,
+        "render": list(rendered),
         "crawl_id": crawl_id,
         "fetched_at": fetched_at.isoformat(),
     }
@@ -232,6 +278,15 @@ class _Columns:
         return pa.Table.from_batches(self.batches, schema=self.schema)
 
 
+def _render_names(render: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """``render`` as ``-a render`` gives it: a comma-separated string, or names."""
+    if render is None:
+        return ()
+    if isinstance(render, str):
+        render = render.split(",")
+    return tuple(name.strip().lower() for name in render if name.strip())
+
+
 def _allowed(web: SandboxWeb, cache: dict, url: str, host: str) -> bool:
     """robots.txt as the crawler applies it (``crawler.robotstxt``): 4xx allows everything,
     5xx (the proxy's 502 for a host outside the web) disallows everything."""
@@ -260,6 +315,8 @@ def _page_row(
     size,
     outlinks,
     model=None,
+    discovered_by=None,
+    error=None,
 ) -> None:
     pages["crawl_id"].append(crawl_id)
     pages["url"].append(url)
@@ -277,7 +334,8 @@ def _page_row(
     pages["ip"].append(None)
     pages["bytes"].append(size)
     pages["outlinks"].append(outlinks)
-    pages["error"].append(None)
+    pages["error"].append(error)
+    pages["discovered_by"].append(discovered_by)
 
 
 def write_truth(truth: Truth, out_dir: str | os.PathLike) -> Path:

@@ -14,13 +14,17 @@ from pathlib import Path
 import scrapy
 
 from crawler.bodysize import RECEIVED
+from crawler.browser import Renderer
 from crawler.failures import TOO_LARGE, describe
 from crawler.frontier import DROPPED, Frontier
 from crawler.items import PageRecord
 from crawler.middlewares import BudgetSpent, NotSent
 from crawler.options import CrawlOptions, parse_options
+from crawler.rendering import link_key, rendered_only_flags, renders
 from crawler.robots import RobotsDisallowed
 from crawler.rows import error_row, page_record
+from crawler.schema import DISCOVERED_BY
+from crawler.sitemapfetch import SitemapFetcher
 from crawler.urls import host_of, registered_domain
 from crawler.writer import stored_pages
 
@@ -39,6 +43,8 @@ class SeedsSpider(scrapy.Spider):
         spider.frontier = Frontier.for_crawler(crawler)
         spider.html_types = set(settings.getlist("LINKGRAPH_HTML_TYPES"))
         spider.seed_domains = {registered_domain(host_of(u)) for u in spider.options.seeds}
+        spider.sitemaps = SitemapFetcher.from_crawler(crawler) if spider.options.sitemaps else None
+        spider.renderer = Renderer.from_crawler(crawler) if spider.options.render else None
         return spider
 
     def __init__(self, *args, **kwargs) -> None:
@@ -61,9 +67,13 @@ class SeedsSpider(scrapy.Spider):
             )
 
     def make_request(self, url: str, depth: int, kind: str) -> scrapy.Request:
+        host = host_of(url)
+        rendered = self.renderer is not None and renders(
+            self.options.render, registered_domain(host), host
+        )
         return scrapy.Request(
             url,
-            callback=self.parse,
+            callback=self.parse_rendered if rendered else self.parse,
             errback=self.on_error,
             meta={"depth": depth, "lg_url": url, "lg_kind": kind},
         )
@@ -81,21 +91,61 @@ class SeedsSpider(scrapy.Spider):
             return None
         return self.make_request(url, depth, kind)
 
+    def _visited(self, url: str, depth: int) -> list[scrapy.Request]:
+        """The sitemap requests of ``url``'s site when it is the site's first fetch."""
+        if self.sitemaps is None:
+            return []
+        return self.sitemaps.first_visit(url, depth, self.parse_sitemap, self.sitemaps.failed)
+
     # -- callbacks -------------------------------------------------------------------------
+    def parse_sitemap(self, response):
+        """A sitemap's answer: its child sitemaps, or its pages (``discovered_by`` sitemap)."""
+
+        def follow(url: str, depth: int):
+            return self._follow(url, registered_domain(host_of(url)), depth, "sitemap")
+
+        yield from self.sitemaps.read(response, follow)
+
     def parse(self, response):
+        page, links = self._record(response, response.body)
+        yield from self._emit(response, page, links)
+
+    async def parse_rendered(self, response):
+        """A page of a rendered domain (``-a render``): its links are the rendered DOM's,
+        each marked ``rendered_only`` or not; the row is the served answer's."""
+        page, links = self._record(response, response.body)
+        flags = None
+        if self.renderer.wants(page, response.status):
+            rendered = await self.renderer.render(response)
+            if rendered.html is None:
+                page["error"] = rendered.error  # the served HTML's links are kept
+            else:
+                _, dom_links = self._record(response, rendered.html, rendered.headers)
+                flags = rendered_only_flags(
+                    [link_key(x) for x in links], [link_key(x) for x in dom_links]
+                )
+                links = dom_links
+        for output in self._emit(response, page, links, flags):
+            yield output
+
+    def _record(self, response, body: bytes, headers=None):
         meta = response.meta
-        url, depth = meta["lg_url"], meta["depth"]
         page, links = page_record(
-            url,
+            meta["lg_url"],
             response.status,
-            response.headers,
-            response.body,
-            depth=depth,
+            response.headers if headers is None else headers,
+            body,
+            depth=meta["depth"],
             fetched_at=int(time.time() * 1000),
             ip=str(response.ip_address) if response.ip_address else None,
             html_types=self.html_types,
         )
-        requests = []
+        page["discovered_by"] = _discovered_by(meta)
+        return page, links
+
+    def _emit(self, response, page: dict, links: list, rendered_only: list | None = None):
+        url, depth = page["url"], page["depth"]
+        requests = self._visited(url, depth)
         follow_nofollow = self.options.follow_nofollow
         for link in links:
             if link.nofollow and not follow_nofollow:
@@ -109,7 +159,7 @@ class SeedsSpider(scrapy.Spider):
         # Requests first: the frontier then holds a page's outlinks before its batch is
         # written, which is what makes a resume after a kill lose nothing.
         yield from requests
-        yield PageRecord(page, links, response)
+        yield PageRecord(page, links, response, rendered_only)
 
     def on_error(self, failure):
         request = failure.request
@@ -126,7 +176,15 @@ class SeedsSpider(scrapy.Spider):
         # or inflating past it, included: then with the bytes received).
         error = describe(failure.value)
         page = error_row(url, error, depth=meta.get("depth", 0), fetched_at=int(time.time() * 1000))
+        page["discovered_by"] = _discovered_by(meta)
+        yield from self._visited(url, meta.get("depth", 0))
         if error == TOO_LARGE:
             page["bytes"] = meta.get(RECEIVED, 0)
         self.crawler.stats.inc_value(f"linkgraph/error/{error.split(':')[0]}")
         yield PageRecord(page, [])
+
+
+def _discovered_by(meta: dict) -> str | None:
+    """How the request's URL was first found (``discovered_by``), when the frontier knows."""
+    kind = meta.get("lg_kind")
+    return kind if kind in DISCOVERED_BY else None

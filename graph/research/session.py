@@ -191,7 +191,11 @@ def connect(
                     con.execute(f"CREATE VIEW {name} AS SELECT * FROM _{name}")
                 elif found:
                     listed = ", ".join(quote(literal_file(f)) for f in found)
-                    con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{listed}])")
+                    # By name: files written before a column was added lack it (null).
+                    con.execute(
+                        f"CREATE VIEW {name} AS SELECT * FROM "
+                        f"read_parquet([{listed}], union_by_name = true)"
+                    )
                 else:
                     con.register(f"_empty_{name}", schema.empty_table())
                     con.execute(f"CREATE VIEW {name} AS SELECT * FROM _empty_{name}")

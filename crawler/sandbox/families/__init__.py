@@ -28,6 +28,8 @@ FAMILIES: tuple[str, ...] = (
     "studio.Studio",
     "farm.Farm",
     "trap.Trap",
+    "sitemap_only.SitemapOnly",
+    "script_site.ScriptSite",
 )
 
 

@@ -15,6 +15,8 @@ from crawler.sandbox.families.hosts import (
     IDN_UNICODE,
     MOVED,
     NEWS,
+    QUIET_ARCHIVE,
+    SCRIPT_SITE,
     SHOP,
     STUDIO,
     TRAP,
@@ -80,6 +82,8 @@ class Directory(SiteFamily):
             (f"http://{MOVED}/", "Old Tool Barn"),
             (f"http://{MOVED}/catalogue/", "Old Tool Barn catalogue"),
             (f"http://{STUDIO}/", "PixelCraft Studio"),
+            (f"http://{QUIET_ARCHIVE}/", "The Quiet Archive"),
+            (f"http://{SCRIPT_SITE}/", "Script Kitchen"),
         ]
         for href, text in featured:
             b.raw("<li>")

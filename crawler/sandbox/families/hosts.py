@@ -20,6 +20,8 @@ __all__ = [
     "MOVED",
     "NEWS",
     "NEWS_BLOG",
+    "QUIET_ARCHIVE",
+    "SCRIPT_SITE",
     "SHOP",
     "SHOP_SUB",
     "STUDIO",
@@ -46,3 +48,7 @@ FARM = (
     "seo-rank-boost.org",
 )
 MONEY_HOST = "www.quickcash-loans.biz"
+#: The sitemap-only archive (``families.sitemap_only``) and the site whose links a script
+#: writes (``families.script_site``); the directory links both home pages.
+QUIET_ARCHIVE = "www.quietarchive.org"
+SCRIPT_SITE = "www.scriptkitchen.net"

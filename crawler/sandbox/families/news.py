@@ -23,8 +23,8 @@ from crawler.sandbox.families.hosts import (
     STUDIO,
 )
 from crawler.sandbox.families.layout import FILLER, close_page, open_page, simple_page
-from crawler.sandbox.family import SiteFamily
-from crawler.sandbox.render import PageBuilder, PageModel, plain_file
+from crawler.sandbox.family import Request, SiteFamily
+from crawler.sandbox.render import PageBuilder, PageModel, plain_file, sitemap_file
 from crawler.urls import registered_domain, resolve_href
 
 __all__ = ["News"]
@@ -85,6 +85,14 @@ class News(SiteFamily):
         self.add_page(_PDF_URL, _pdf)
         self.add_page(_HOME + "/img/chart.png", _png)
         self.add_page(_HOME + "/admin/login.html", simple_page("Log in"))
+
+    def sitemap(self, request: Request) -> PageModel:
+        """The published stories: no login page, nothing embargoed or unpublished."""
+        hidden = ("/admin/", "/2026/embargoed.html", "/2026/unpublished.html")
+        urls = sorted(
+            u for u in self.urls if "?" not in u and not u[len(_HOME) :].startswith(hidden)
+        )
+        return sitemap_file(request.url, urls)
 
     def features(self) -> dict[str, object]:
         n = _HOME
