@@ -117,3 +117,19 @@ def relevance_table(ranking: Ranking, target: str, sources: list[str]) -> pa.Tab
             "relevance": pa.array(columns["relevance"], pa.float64()),
         }
     )
+
+
+def with_relevance(
+    table: pa.Table, ranking: Ranking, target: str, *, key: str = "domain", after: str | None = None
+) -> pa.Table:
+    """``table`` with ``relevance`` and ``same_niche`` of the link from its ``key`` column
+    to ``target``, placed after column ``after`` (at the end when None)."""
+    sources = table.column(key).to_pylist()
+    distinct = list(dict.fromkeys(sources))
+    found = relevance_table(ranking, target, distinct)
+    index = {name: i for i, name in enumerate(distinct)}
+    rows = pa.array([index[s] for s in sources], pa.int64())
+    position = table.num_columns if after is None else table.column_names.index(after) + 1
+    for offset, name in enumerate(("relevance", "same_niche")):
+        table = table.add_column(position + offset, name, found.column(name).take(rows))
+    return table

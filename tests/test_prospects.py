@@ -47,9 +47,9 @@ def test_every_predicted_gain_matches_a_full_recomputation_with_the_link_added(r
     mine = "bloom-gardener.com"
     before, authority_before = recomputed(ranking, None, mine)
     found = prospects(ranking, mine, source="all", relevance=False)
-    assert found.table.num_rows == ranking.graph.n - 1 - ranking.graph.in_degree()[
-        ranking.id_of(mine)
-    ]
+    assert (
+        found.table.num_rows == ranking.graph.n - 1 - ranking.graph.in_degree()[ranking.id_of(mine)]
+    )
     for row in found.table.to_pylist():
         after, authority_after = recomputed(ranking, row["domain"], mine)
         assert row["gain_pagerank"] == pytest.approx(after - before, abs=1e-9), row["domain"]
