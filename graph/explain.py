@@ -129,23 +129,25 @@ def explain(ranking: Ranking, domain: str, *, relevance: bool = True) -> Explana
     passed = alpha * x[sources] / out[sources]
     dangling_mass = float(x[out == 0].sum())
     teleport, dangling = (1.0 - alpha) / n, alpha * dangling_mass / n
-    names = graph.names.take(pa.array(sources)).to_pylist()
-    order = sorted(range(len(sources)), key=lambda i: (-passed[i], names[i]))
+    # Largest first; ties by name, which is id order.
+    order = np.lexsort((sources, -passed))
     ids = sources[order]
     contribution = np.append(passed[order], teleport + dangling)
     explained = float(contribution.sum())
     spam = ranking.spam()
 
-    def of(vector: np.ndarray, empty: float | bool) -> list:
-        return [*vector[ids].tolist(), empty]
+    def of(vector: np.ndarray, kind: pa.DataType) -> pa.Array:
+        return pa.concat_arrays([pa.array(vector[ids], kind), pa.nulls(1, kind)])
 
     columns: dict[str, object] = {
-        "source": pa.array([names[i] for i in order] + [TELEPORT], pa.string()),
+        "source": pa.concat_arrays(
+            [graph.names.take(pa.array(ids, pa.int64())), pa.array([TELEPORT], pa.string())]
+        ),
         "contribution": pa.array(contribution, pa.float64()),
         "share": pa.array(contribution / explained, pa.float64()),
-        "authority": pa.array(of(ranking.authority, None), pa.float64()),
-        "trust": pa.array(of(ranking.trust_score, None), pa.float64()),
-        "spam": pa.array(of(spam, None), pa.bool_()),
+        "authority": of(ranking.authority, pa.float64()),
+        "trust": of(ranking.trust_score, pa.float64()),
+        "spam": of(spam, pa.bool_()),
     }
     if relevance:
         from graph.relevance import relevance_columns

@@ -113,7 +113,11 @@ class Ranking:
         """The ``spam`` flag per node (``graph.spam.spam_flag``), with the signals if given."""
         from graph.spam import spam_flag
 
-        return spam_flag(self.spam_mass, self.pagerank, signals)
+        if signals is not None:
+            return spam_flag(self.spam_mass, self.pagerank, signals)
+        if "spam" not in self._cache:
+            self._cache["spam"] = spam_flag(self.spam_mass, self.pagerank)
+        return self._cache["spam"]
 
     def id_of(self, name: str) -> int | None:
         """The node id of ``name`` (a domain or host as the graph names it), or None."""
