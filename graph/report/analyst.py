@@ -56,7 +56,7 @@ def _fold(text: str) -> str:
 
 
 def anchor_kind(anchor: str | None, domain: str, title: str | None = None) -> str:
-    """The class of one backlink's anchor text (``docs/research.md``, "The report").
+    """The class of one backlink's anchor text (``docs/authority.md``, "The report's domain sections").
 
     * ``URL``: the anchor is a URL or a bare host name;
     * ``branded``: it contains the brand, the domain's name without its suffix
