@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from crawler.errors import LinkgraphError
 from graph.build import LinkGraph, build_graph
@@ -60,7 +61,9 @@ def node_of(ranking: Ranking, text: str) -> tuple[int, str]:
 
     raw = text.strip().lower()
     name = domain_of(raw) if ranking.level == "domain" else raw.split("://")[-1].split("/")[0]
-    node = ranking.id_of(name)
+    # One scan of the names, not the name -> id dictionary (a million strings) id_of builds.
+    found = pc.index(ranking.names, name).as_py()
+    node = None if found < 0 else found
     if node is None:
         raise NotInGraphError(
             f"{name} is not in the link graph of these crawls ({ranking.graph.n:,} "
