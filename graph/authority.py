@@ -38,6 +38,7 @@ SORT_COLUMNS = (
     "pagerank",
     "authority",
     "trust",
+    "spam_mass",
     "niche",
     "referring_domains",
     "backlinks",

@@ -50,11 +50,16 @@ class Ranking:
         Whether nofollow links were edges too.
     pagerank : numpy.ndarray
         PageRank per node id.
-    trust, niche : numpy.ndarray or None
-        TrustRank from ``trusted`` and topic-sensitive PageRank of ``niche_domains``, when
-        asked for.
+    trust : numpy.ndarray
+        TrustRank (over editorial links) from the trusted core: the ``trusted`` domains
+        when given, else the automatic core (``graph.spam.auto_core``).
+    niche : numpy.ndarray or None
+        Topic-sensitive PageRank of ``niche_domains``, when asked for.
     trusted, niche_domains : list of str or None
-        The seeds given (as given; those that are not nodes are ignored, with a warning).
+        The seeds given (as given; those that are not nodes are ignored, with a warning);
+        ``trusted`` is None when the core was chosen automatically.
+    core : list of str
+        The trusted core's domains (or hosts) that ``trust`` and ``spam_mass`` start from.
     """
 
     graph: RankGraph
@@ -68,6 +73,7 @@ class Ranking:
     niche: np.ndarray | None = None
     trusted: list[str] | None = None
     niche_domains: list[str] | None = None
+    core: list[str] = field(default_factory=list)
     _cache: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -87,6 +93,32 @@ class Ranking:
             self._cache["authority"] = authority_scores(self.pagerank)
         return self._cache["authority"]
 
+    @property
+    def trust_score(self) -> np.ndarray:
+        """Trust on authority's 0-100 log scale (``graph.authority.authority_scores``)."""
+        if "trust_score" not in self._cache:
+            self._cache["trust_score"] = authority_scores(self.trust)
+        return self._cache["trust_score"]
+
+    @property
+    def spam_mass(self) -> np.ndarray:
+        """Relative spam mass per node (``graph.spam.spam_mass``)."""
+        if "spam_mass" not in self._cache:
+            from graph.spam import spam_mass
+
+            self._cache["spam_mass"] = spam_mass(self.pagerank, self.trust)
+        return self._cache["spam_mass"]
+
+    def spam(self, signals: pa.Table | None = None) -> np.ndarray:
+        """The ``spam`` flag per node (``graph.spam.spam_flag``), with the signals if given."""
+        from graph.spam import spam_flag
+
+        if signals is not None:
+            return spam_flag(self.spam_mass, self.pagerank, signals)
+        if "spam" not in self._cache:
+            self._cache["spam"] = spam_flag(self.spam_mass, self.pagerank)
+        return self._cache["spam"]
+
     def id_of(self, name: str) -> int | None:
         """The node id of ``name`` (a domain or host as the graph names it), or None."""
         ids, _ = self.graph.ids([name])
@@ -99,6 +131,9 @@ class Ranking:
             graph.level: graph.names,
             "pagerank": self.pagerank,
             "authority": self.authority,
+            "trust": self.trust_score,
+            "spam_mass": self.spam_mass,
+            "spam": self.spam(),
             # The link figures are graph.links.link_counts, the same numbers as
             # `linkgraph backlinks`; the degrees are the graph's own (PageRank's votes).
             "referring_domains": graph.counts.column("referring_domains"),
@@ -107,8 +142,7 @@ class Ranking:
             "dofollow": graph.counts.column("dofollow"),
             "graph_in_degree": graph.in_degree(),
         }
-        if self.trust is not None:
-            columns["trust"] = self.trust
+        columns["trustrank"] = self.trust
         if self.niche is not None:
             columns["niche"] = self.niche
         return columns
@@ -118,12 +152,12 @@ class Ranking:
     ) -> pa.Table:
         """The ranked table: one row per node, sorted by ``sort_by`` descending.
 
-        Columns: ``domain`` (or ``host``), ``pagerank``, ``authority`` (0-100),
-        ``referring_domains``, ``backlinks``, ``dofollow`` (``graph.links.link_counts``),
+        Columns: ``domain`` (or ``host``), ``pagerank``, ``authority`` (0-100), ``trust``
+        (0-100), ``spam_mass`` (0..1), ``spam`` (``graph.spam``), ``referring_domains``, ``backlinks``, ``dofollow`` (``graph.links.link_counts``),
         ``outlinking_domains`` and ``graph_in_degree`` (the graph's out- and in-degree),
-        ``trust`` / ``niche`` when computed; with ``harmonic`` the harmonic centrality
+        ``trustrank`` (the raw trust vector), ``niche`` when computed; with ``harmonic`` the harmonic centrality
         (``graph.harmonic``, with ``harmonic_stderr`` when sampled), with ``signals`` the
-        spam signals (``graph.spam``). Ties are broken by name (ids are in name order and
+        spam signals (``graph.spam``), which then join the ``spam`` flag. Ties are broken by name (ids are in name order and
         the sort is stable), so the order is the same on every run.
         """
         if sort_by not in SORT_COLUMNS:
@@ -160,6 +194,7 @@ class Ranking:
             )
             for name in SIGNAL_COLUMNS:
                 extras[name] = found.column(name)
+            extras["spam"] = self.spam(found)
         return extras
 
     def close(self) -> None:
@@ -184,6 +219,15 @@ def _niche_seeds(
     return niche_domains(crawl_dirs, niche, graph=graph, level=graph.level, scores=scores)
 
 
+def _auto_core(engine: Engine, graph: RankGraph, alpha: float, tol: float) -> np.ndarray:
+    """The automatic trusted core (``graph.spam.auto_core``) when no trusted domain is given."""
+    from graph.spam import auto_core
+
+    if graph.n == 0:
+        return np.zeros(0, dtype=np.int64)
+    return auto_core(engine.pagerank(graph, alpha=alpha, tol=tol, editorial=True))
+
+
 def ranking_of_graph(
     graph: RankGraph,
     *,
@@ -199,19 +243,20 @@ def ranking_of_graph(
     dirs = [Path(d) for d in crawl_dirs]
     try:
         scores = engine.pagerank(graph, alpha=alpha, tol=tol)
-        trust = niche_scores = None
+        niche_scores = None
         trusted_names = niche_names = None
         if trusted is not None:
             trusted_names = list(trusted)
-            # Trust passes only through links the linking site placed itself, not through
-            # visitors' comments (docs/authority.md, "Trust").
-            trust = engine.pagerank(
-                graph,
-                alpha=alpha,
-                tol=tol,
-                seeds=seed_ids(graph, trusted_names, "trusted"),
-                editorial=True,
-            )
+            core = seed_ids(graph, trusted_names, "trusted")
+        else:
+            core = _auto_core(engine, graph, alpha, tol)
+        # Trust passes only through links the linking site placed itself, not through
+        # visitors' comments (docs/authority.md, "Trust").
+        trust = (
+            engine.pagerank(graph, alpha=alpha, tol=tol, seeds=core, editorial=True)
+            if core.size
+            else np.zeros(graph.n)
+        )
         if niche is not None:
             niche_names = _niche_seeds(niche, dirs, graph, scores)
             niche_scores = engine.pagerank(
@@ -231,6 +276,7 @@ def ranking_of_graph(
         niche=niche_scores,
         trusted=trusted_names,
         niche_domains=niche_names,
+        core=[graph.names[int(i)].as_py() for i in core],
     )
 
 
@@ -262,7 +308,9 @@ def rank(
     tol : float
         L1 accuracy of every score vector.
     trusted : list of str, optional
-        Trusted seed domains: computes ``trust`` (TrustRank, Gyöngyi et al. 2004).
+        Trusted seed domains: the core ``trust`` (TrustRank, Gyöngyi et al. 2004) and
+        ``spam_mass`` start from; without them, an automatic core
+        (``graph.spam.auto_core``).
     niche : list of str, or int or str, optional
         A niche's seed domains, or the number or label of a niche found by
         ``graph.communities.find_niches``: computes ``niche`` (topic-sensitive PageRank,

@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "linkgraph.commands.ingest",
     "linkgraph.commands.rank",
     "linkgraph.commands.research",
+    "linkgraph.commands.explain",
     "linkgraph.commands.report",
 )
 

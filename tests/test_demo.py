@@ -37,6 +37,12 @@ def test_the_demo_crawls_ranks_profiles_and_writes_the_report(tmp_path):
     assert f"{edges:,} links found on the pages" in proc.stdout
     assert "Top domains by authority" in proc.stdout
     assert "Top domains by trust" in proc.stdout
+    # authority, trust and the spam flag side by side; the farm flagged, nothing else
+    assert "domain\tauthority\ttrust\tspam_mass\tspam\treferring_domains" in proc.stdout
+    assert "flagged as spam: 5 of them, and 0 other domains" in proc.stdout
+    # one domain's authority explained, source by source, with the teleport part
+    assert "Where the authority of " in proc.stdout
+    assert "source\tshare\tauthority\ttrust\tspam\trelevance\tcontribution" in proc.stdout
     assert "Backlink profile of " in proc.stdout
     report = out / "report.html"
     assert "report (" in proc.stdout and str(report.resolve()) in proc.stdout

@@ -64,7 +64,7 @@ def test_every_engine_gives_the_local_engines_table(engine_name, truth_dir, trus
     exact = ("referring_domains", "backlinks", "dofollow", "outlinking_domains")
     for name in (*exact, "graph_in_degree"):
         assert {d: r[name] for d, r in mine.items()} == {d: r[name] for d, r in local.items()}
-    for name in ("pagerank", "trust", "niche"):
+    for name in ("pagerank", "trustrank", "niche"):
         error = sum(abs(mine[d][name] - local[d][name]) for d in local)
         assert error < 1e-6, f"{engine_name} {name}: L1 error {error}"
 

@@ -120,6 +120,7 @@ def test_rank_backlinks_and_the_report_give_the_definitions_figures(
     assert cards["nofollow"] == want["nofollow"]
     cells = re.search(
         rf"<tr><td>{re.escape(domain)}</td><td class=\"num\">[\d.]+</td>"
+        r'<td class="num">[\d.]+</td><td class="num">(?:True|False)</td>'  # trust, spam
         r'<td class="num">(\d+)</td><td class="num">(\d+)</td></tr>',
         page,
     )

@@ -48,11 +48,15 @@ def test_rank_table_has_the_contract_columns_sorted_by_pagerank(crawl):
         "domain",
         "pagerank",
         "authority",
+        "trust",
+        "spam_mass",
+        "spam",
         "referring_domains",
         "backlinks",
         "outlinking_domains",
         "dofollow",
         "graph_in_degree",
+        "trustrank",
     ]
     pr = table.column("pagerank").to_pylist()
     assert pr == sorted(pr, reverse=True)
@@ -115,16 +119,16 @@ def test_authority_scores_of_equal_pagerank_are_all_100_and_zero_stays_zero():
 
 def test_trust_flows_from_the_trusted_seeds_and_skips_the_farm(crawl):
     table = rank_table([crawl], trusted=["hub.com"], tol=1e-9)
-    assert "trust" in table.column_names
+    assert "trustrank" in table.column_names
     rows = {r["domain"]: r for r in table.to_pylist()}
     expected = reference(ROWS, personalization={"hub.com": 1.0})
     for domain, row in rows.items():
-        assert row["trust"] == pytest.approx(expected[domain], abs=1e-9)
+        assert row["trustrank"] == pytest.approx(expected[domain], abs=1e-9)
     for farm in [f"farm{i}.com" for i in range(8)] + ["money.com"]:
-        assert rows[farm]["trust"] == 0.0
+        assert rows[farm]["trustrank"] == 0.0
     # PageRank lifts the money site above legitimate sites; trust does not.
     assert rows["money.com"]["pagerank"] > rows["news.com"]["pagerank"]
-    assert rows["money.com"]["trust"] < rows["news.com"]["trust"]
+    assert rows["money.com"]["trustrank"] < rows["news.com"]["trustrank"]
 
 
 def test_trust_does_not_flow_through_comment_links(tmp_path):
@@ -133,11 +137,11 @@ def test_trust_does_not_flow_through_comment_links(tmp_path):
     rows = {r["domain"]: r for r in table.to_pylist()}
     assert rows["farm0.com"]["referring_domains"] == 2  # the comment link is a graph edge
     for farm in [f"farm{i}.com" for i in range(8)] + ["money.com"]:
-        assert rows[farm]["trust"] == 0.0
+        assert rows[farm]["trustrank"] == 0.0
     # and hub.com's trust is split among its two editorial links only
     editorial = [r for r in spam if r["placement"] != "comment"]
     expected = reference(editorial, personalization={"hub.com": 1.0})
-    assert rows["news.com"]["trust"] == pytest.approx(expected["news.com"], abs=1e-9)
+    assert rows["news.com"]["trustrank"] == pytest.approx(expected["news.com"], abs=1e-9)
 
 
 def test_sort_by_trust_puts_the_most_trusted_first(crawl):

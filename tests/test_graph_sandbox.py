@@ -84,10 +84,10 @@ def test_pagerank_lifts_the_link_farm_and_trust_puts_it_below_every_legitimate_s
     median_pagerank = np.median([rows[d]["pagerank"] for d in legitimate])
     for domain in spam:
         assert rows[domain]["pagerank"] > median_pagerank, domain
-    lowest_legitimate_trust = min(rows[d]["trust"] for d in legitimate)
+    lowest_legitimate_trust = min(rows[d]["trustrank"] for d in legitimate)
     assert lowest_legitimate_trust > 0
     for domain in spam:
-        assert rows[domain]["trust"] < lowest_legitimate_trust, domain
+        assert rows[domain]["trustrank"] < lowest_legitimate_trust, domain
 
 
 def test_trust_matches_personalised_pagerank_on_the_editorial_links(
@@ -99,7 +99,7 @@ def test_trust_matches_personalised_pagerank_on_the_editorial_links(
     expected = nx.pagerank(editorial, personalization=teleport, tol=1e-15, max_iter=10_000)
     table = rank_table([truth_dir], trusted=trusted, tol=1e-10)
     got = dict(
-        zip(table.column("domain").to_pylist(), table.column("trust").to_pylist(), strict=True)
+        zip(table.column("domain").to_pylist(), table.column("trustrank").to_pylist(), strict=True)
     )
     assert sum(abs(got[d] - expected[d]) for d in got) < 1e-10
 

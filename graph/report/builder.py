@@ -33,7 +33,6 @@ __all__ = ["build_report", "render_report", "AUTHORITY_BANDS"]
 _HERE = Path(__file__).resolve().parent
 #: Authority bands of the histograms: [0, 10), [10, 20), ... [90, 100].
 AUTHORITY_BANDS = tuple((lo, lo + 10) for lo in range(0, 100, 10))
-_NEIGHBOURS = 20
 
 
 def _asset(name: str) -> str:
@@ -112,45 +111,17 @@ def _chart(chart_id: str) -> str:
     return f'<div id="{chart_id}"></div>'
 
 
-def _neighbourhood(
-    domain: str, dirs: Sequence[Path], profile, out_profile, authority: pa.Table
-) -> dict:
-    """The domain, its top referring and linked domains, and the links among them."""
-    auth = dict(
-        zip(authority["domain"].to_pylist(), authority["authority"].to_pylist(), strict=True)
-    )
-    refs = {
-        r["domain"]: r["backlinks"]
-        for r in sorted(
-            profile.referring_domains.to_pylist(), key=lambda r: (-r["backlinks"], r["domain"])
-        )[:_NEIGHBOURS]
-    }
-    linked = {r["domain"]: r["links"] for r in out_profile.linked_domains.to_pylist()[:_NEIGHBOURS]}
-    names = [domain] + sorted((refs.keys() | linked.keys()) - {domain})
-    index = {name: i for i, name in enumerate(names)}
-    nodes = []
-    for name in names:
-        role = "centre"
-        if name != domain:
-            role = (
-                "both"
-                if name in refs and name in linked
-                else "referring"
-                if name in refs
-                else "linked"
-            )
-        value = auth.get(name)
-        nodes.append(
-            {
-                "name": name,
-                "role": role,
-                "authority": None if value is None else round(float(value), 1),
-                "links": refs.get(name, 0) + linked.get(name, 0),
-            }
-        )
-    rows = research.links_among(dirs, names)
-    links = [{"source": index[s], "target": index[d], "links": n} for s, d, n in rows]
-    return {"nodes": nodes, "links": links}
+def _with_scores(auth: pa.Table, scores: pa.Table) -> pa.Table:
+    """``auth`` with the ranking's ``trust`` and ``spam`` beside each domain's authority."""
+    if "trust" in auth.column_names and "spam" in auth.column_names:
+        return auth
+    by_name = {r["domain"]: r for r in scores.select(["domain", "trust", "spam"]).to_pylist()}
+    names = auth.column("domain").to_pylist()
+    for position, key, kind in ((2, "trust", pa.float64()), (3, "spam", pa.bool_())):
+        if key not in auth.column_names:
+            values = [by_name.get(d, {}).get(key) for d in names]
+            auth = auth.add_column(min(position, auth.num_columns), key, pa.array(values, kind))
+    return auth
 
 
 def render_report(
@@ -163,11 +134,23 @@ def render_report(
 ) -> str:
     """The report as one HTML string (``build_report`` writes it to a file); ``version``,
     when given, is the linkgraph version it names as its generator."""
+    from graph.ranking import rank
+    from graph.report.domain import NEIGHBOURS, domain_sections, neighbourhood
+
     folders = crawl_dirs(dirs)
     target = research.domain_of(domain) if domain else None
-    auth = research.load_authority(folders, authority)
+    ranking = rank(folders)
+    if target and ranking.id_of(target) is None:
+        raise research.ResearchError(
+            f"{target} is not in these crawls: no followable link to or from it was found "
+            f"among {ranking.graph.n:,} linked domains; check the spelling, or crawl it"
+        )
+    scores = ranking.table()
+    auth = research.load_authority(folders, authority if authority is not None else scores)
     counts = research.crawl_summary(folders)
-    ranked = auth.sort_by([("authority", "descending"), ("domain", "ascending")])
+    ranked = _with_scores(auth, scores).sort_by(
+        [("authority", "descending"), ("domain", "ascending")]
+    )
     data: dict[str, object] = {
         "domain": target,
         "authority_histogram": _histogram(auth["authority"].to_pylist()),
@@ -185,7 +168,7 @@ def render_report(
     ]
     top_columns = [
         c
-        for c in ("domain", "authority", "referring_domains", "backlinks")
+        for c in ("domain", "authority", "trust", "spam", "referring_domains", "backlinks")
         if c in ranked.column_names
     ]
     sections.append(_section("Authority distribution of the crawl", _chart("chart-authority")))
@@ -195,10 +178,14 @@ def render_report(
             _chart("chart-top-domains") + _table(ranked, top_columns, 25),
         )
     )
+    own = ""
     if target:
         profile = research.backlinks(target, folders, authority=auth)
         out_profile = research.outlinks(target, folders, authority=auth)
         summary = profile.summary
+        titles = research.page_titles(folders, profile.links["dst_url"].unique().to_pylist())
+        own, analyst, extra = domain_sections(target, folders, ranking, profile, auth, titles)
+        data.update(extra)
         cards = [
             ("backlinks", summary["backlinks"]),
             ("referring domains", summary["referring_domains"]),
@@ -216,23 +203,15 @@ def render_report(
             for r in profile.top_anchors.slice(0, 15).to_pylist()
         ]
         data["changes"] = research.backlink_changes(target, folders)
-        data["neighbourhood"] = _neighbourhood(target, folders, profile, out_profile, auth)
+        data["neighbourhood"] = neighbourhood(target, folders, profile, out_profile, auth)
         top_pages = profile.top_pages.slice(0, 25)
-        titles = research.page_titles(folders, top_pages["dst_url"].to_pylist())
         top_pages = top_pages.append_column(
             "title",
             pa.array([titles.get(u) for u in top_pages["dst_url"].to_pylist()], pa.string()),
         )
         sections += [
-            _section(
-                f"Referring domains of {target} by authority band",
-                _chart("chart-ref-bands")
-                + _table(
-                    profile.referring_domains,
-                    ["domain", "authority", "backlinks", "dofollow", "first_seen", "last_seen"],
-                    50,
-                ),
-            ),
+            _section(f"Referring domains of {target} by authority band", _chart("chart-ref-bands")),
+            analyst["referring"],
             _section("Dofollow and nofollow backlinks", _chart("chart-rel")),
             _section("Where the backlinks sit on the page", _chart("chart-placement")),
             _section(
@@ -240,13 +219,18 @@ def render_report(
                 _chart("chart-anchors")
                 + _table(profile.top_anchors, ["anchor", "links", "referring_domains"], 25),
             ),
+            analyst["anchors"],
             _section(
                 "Top linked pages",
                 _table(top_pages, ["dst_url", "title", "links", "referring_domains"]),
             ),
+            analyst["ips"],
             _section("New and lost backlinks over the crawls", _chart("chart-changes")),
+            analyst.get("changes", ""),
+            analyst["broken"],
             _section(
-                f"Link neighbourhood of {target}",
+                f"Link neighbourhood of {target} (the {NEIGHBOURS} neighbours of highest "
+                "authority)",
                 '<p class="key"><span><i class="centre"></i>the domain</span>'
                 '<span><i class="referring"></i>links to it</span>'
                 '<span><i class="linked"></i>it links to</span>'
@@ -308,7 +292,7 @@ def render_report(
         generator=html.escape(f"linkgraph {version}" if version else "linkgraph"),
         title=html.escape(title),
         meta=meta,
-        body=card_html + "\n" + "".join(sections),
+        body=own + card_html + "\n" + "".join(sections),
         generated=generated,
         data=_json_for_html(data),
         css=css,

@@ -2,7 +2,8 @@
 
 Starts the sandbox web on loopback, runs ``scrapy crawl seeds`` through it as a user would
 (a subprocess, through ``http_proxy``), then prints what was crawled, the top domains by
-authority and by trust, a backlink profile, and writes the HTML report.
+authority with trust and the spam flag beside it, where one domain's authority comes from
+(``linkgraph explain``), a backlink profile, and writes the HTML report.
 
 It writes only into a directory that is missing, empty, or one it made itself (marked by
 ``DIR/.linkgraph-demo``); a re-run replaces only its own crawl and report there, and
@@ -171,8 +172,9 @@ def run(args: argparse.Namespace) -> int:
         _crawl(server.proxy_url, web.default_seeds(), crawls, CRAWL_ID)
     crawl_dir = crawls / CRAWL_ID
     _summary(crawl_dir, time.monotonic() - started)
-    table = _authority(crawl_dir, web)
+    ranking, table = _authority(crawl_dir, web)
     domain, competitors = _pick_domains(table, web)
+    _explain(ranking, domain, crawl_dir)
     _backlinks(crawl_dir, domain, table)
     _report(crawl_dir, domain, competitors, table, out)
     print(f"\ndone in {time.monotonic() - started:.1f} s")
@@ -203,34 +205,59 @@ def _authority(crawl_dir: Path, web):
     from graph.ranking import rank
 
     trusted = list(web.features["trusted_seeds"])
-    table = rank([crawl_dir], trusted=trusted).table()
-    columns = ["domain", "authority", "trust", "referring_domains", "backlinks", "dofollow"]
-    shown = table.select(columns)
+    ranking = rank([crawl_dir], trusted=trusted)
+    table = ranking.table()
+    columns = ["domain", "authority", "trust", "spam_mass", "spam", "referring_domains"]
+    shown = table.select([*columns, "backlinks", "dofollow"])
     more = f"linkgraph rank {crawl_dir} --limit 50 shows more"
     print()
-    title = "Top domains by authority (PageRank, 0-100)"
-    print_table(shown, title=title, limit=10, more=more, decimals={"trust": 4})
-    by_trust = shown.sort_by([("trust", "descending")])
+    title = "Top domains by authority (PageRank, 0-100), with trust (0-100) and the spam flag"
+    print_table(shown, title=title, limit=10, more=more)
+    by_trust = shown.sort_by([("trust", "descending"), ("authority", "descending")])
     print()
     print_table(
         by_trust,
         title=f"Top domains by trust (TrustRank from {', '.join(trusted)})",
         limit=10,
         more=more + " --trusted ... --sort trust",
-        decimals={"trust": 4},
     )
     farm = set(web.features["link_farm"]) | {web.features["money_site"]}
     order = table.column("domain").to_pylist()
     trust_order = by_trust.column("domain").to_pylist()
     ranks = sorted(order.index(d) + 1 for d in farm if d in order)
     trust_ranks = sorted(trust_order.index(d) + 1 for d in farm if d in trust_order)
+    flagged = {r["domain"] for r in table.to_pylist() if r["spam"]}
     if ranks:
         print(
             f"  the sandbox's link farm and its money site ({len(ranks)} domains) rank "
             f"{ranks[0]}-{ranks[-1]} of {len(order)} by PageRank, "
-            f"{trust_ranks[0]}-{trust_ranks[-1]} by trust"
+            f"{trust_ranks[0]}-{trust_ranks[-1]} by trust; flagged as spam: "
+            f"{len(farm & flagged)} of them, and {len(flagged - farm)} other domains"
         )
-    return table
+    return ranking, table
+
+
+def _explain(ranking, domain: str, crawl_dir: Path) -> None:
+    from graph.explain import explain
+    from graph.output import print_table
+
+    found = explain(ranking, domain)
+    verdict = "flagged as spam" if found.spam else "not flagged as spam"
+    print(
+        f"\nWhere the authority of {domain} comes from: authority {found.authority:.1f}, "
+        f"trust {found.trust:.1f}, spam mass {found.spam_mass:.2f} ({verdict})"
+    )
+    shown = found.table.select(
+        ["source", "share", "authority", "trust", "spam", "relevance", "contribution"]
+    )
+    more = f"linkgraph explain {domain} {crawl_dir} shows all"
+    print_table(
+        shown,
+        title=f"PageRank passed to {domain}",
+        limit=8,
+        more=more,
+        decimals={"share": 3, "relevance": 2, "contribution": 6},
+    )
 
 
 def _pick_domains(table, web) -> tuple[str, list[str]]:

@@ -30,7 +30,7 @@ examples:
   linkgraph rank data/crawls/20261125T090000Z
   linkgraph rank crawl1 crawl2 --limit 50
   linkgraph rank crawl1 crawl2 --out authority.parquet
-  linkgraph rank crawl --trusted trusted.txt          # adds a TrustRank column
+  linkgraph rank crawl --trusted trusted.txt          # trust and spam mass from these
   linkgraph rank crawl --trusted bbc.co.uk,gov.uk --sort trust
   linkgraph rank crawl --niche rosegarden.example,seedshop.example
   linkgraph rank crawl --niche 2                      # niche 2 of `linkgraph niches crawl`
@@ -70,7 +70,10 @@ def register(subparsers) -> None:
         [*graph_groups, limit_args(20, top_alias=True), out_args("all rows")],
     )
     rank.add_argument(
-        "--trusted", metavar="FILE_OR_LIST", help="trusted seed domains: adds TrustRank `trust`"
+        "--trusted",
+        metavar="FILE_OR_LIST",
+        help="trusted seed domains, the core of `trust` and `spam_mass` (default: the top "
+        "10%% of domains by PageRank over editorial links; docs/authority.md)",
     )
     rank.add_argument(
         "--niche",
@@ -89,7 +92,16 @@ def register(subparsers) -> None:
     )
     rank.add_argument(
         "--sort",
-        choices=("pagerank", "trust", "niche", "referring_domains", "backlinks", "dofollow"),
+        choices=(
+            "pagerank",
+            "authority",
+            "trust",
+            "spam_mass",
+            "niche",
+            "referring_domains",
+            "backlinks",
+            "dofollow",
+        ),
         default="pagerank",
         help="sort by this column, descending (default pagerank)",
     )
@@ -147,7 +159,7 @@ def run_rank(args: argparse.Namespace) -> int:
     from graph.ranking import rank
 
     check_out(args.out)
-    needs = {"trust": "trusted", "niche": "niche"}.get(args.sort)
+    needs = {"niche": "niche"}.get(args.sort)
     if needs and getattr(args, needs) is None:
         raise UsageError(f"--sort {args.sort} needs --{needs}")
     ranking = rank(
@@ -164,7 +176,7 @@ def run_rank(args: argparse.Namespace) -> int:
     finally:
         ranking.close()
     scores = score_decimals(args.tol)
-    decimals = {"pagerank": scores, "trust": scores, "niche": scores}
+    decimals = {"pagerank": scores, "trustrank": scores, "niche": scores, "spam_mass": 3}
     if args.out:
         write(table, args.out, decimals=decimals)
     else:

@@ -9,6 +9,7 @@ are in ``docs/research.md``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -169,18 +170,23 @@ def register(subparsers) -> None:
 
 
 def _backlinks(args: argparse.Namespace) -> int:
+    from graph.ranking import rank
+    from graph.relevance import with_relevance
     from graph.research import backlinks
 
     check_out(args.out)
+    authority = read_authority(args.authority)
     profile = backlinks(
-        args.domain,
-        args.crawl_dirs,
-        dofollow_only=args.dofollow_only,
-        authority=read_authority(args.authority),
+        args.domain, args.crawl_dirs, dofollow_only=args.dofollow_only, authority=authority
     )
     if profile.links.num_rows == 0:
         print(f"no backlinks to {profile.domain} in the crawls given", file=sys.stderr)
     else:
+        # Relevance needs the link graph (graph.relevance): one ranking of the crawls.
+        ranking = rank(args.crawl_dirs)
+        refs = with_relevance(profile.referring_domains, ranking, profile.domain, after="authority")
+        links = with_relevance(profile.links, ranking, profile.domain, key="src_domain")
+        profile = dataclasses.replace(profile, referring_domains=refs, links=links)
         summary = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in profile.summary.items())
         print(f"Backlink profile of {profile.domain}: {summary}")
         show(profile.referring_domains, "Referring domains", args)

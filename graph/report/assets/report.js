@@ -238,5 +238,55 @@
     barChart("chart-rel", rows(data.by_rel, "type", "links"), "#16a085");
     barChart("chart-placement", rows(data.by_placement, "placement", "links"), "#d35400");
   }
+  /* Interactive tables: click a header to sort (again to reverse), type to search, tick a
+   * box to keep only the rows where that column is "yes". Rows are moved and hidden, never
+   * rebuilt, so their escaped text stays as the server wrote it. */
+  function interactive(table) {
+    var body = table.tBodies[0];
+    var rowsOf = function () { return Array.prototype.slice.call(body.rows); };
+    var state = { column: -1, descending: true };
+    var search = document.querySelector('input.table-search[data-table="' + table.id + '"]');
+    var boxes = document.querySelectorAll('.table-filter input[data-table="' + table.id + '"]');
+    function value(row, column) {
+      var cell = row.cells[column], raw = cell.getAttribute("data-value");
+      if (raw === "") return "";
+      return cell.hasAttribute("data-number") ? parseFloat(raw) : raw.toLowerCase();
+    }
+    function apply() {
+      var query = search ? search.value.trim().toLowerCase() : "";
+      var shown = 0;
+      rowsOf().forEach(function (row) {
+        var keep = !query || row.textContent.toLowerCase().indexOf(query) !== -1;
+        Array.prototype.forEach.call(boxes, function (box) {
+          if (box.checked && row.cells[+box.getAttribute("data-column")].getAttribute("data-value") !== "1") keep = false;
+        });
+        row.hidden = !keep;
+        if (keep) shown++;
+      });
+      table.setAttribute("data-shown", String(shown));
+    }
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, column) {
+      th.addEventListener("click", function () {
+        state.descending = state.column === column ? !state.descending : true;
+        state.column = column;
+        var sorted = rowsOf().sort(function (a, b) {
+          var x = value(a, column), y = value(b, column);
+          if (x === y) return 0;
+          if (x === "") return 1;
+          if (y === "") return -1;
+          var order = typeof x === "number" && typeof y === "number" ? x - y : String(x) < String(y) ? -1 : 1;
+          return state.descending ? -order : order;
+        });
+        sorted.forEach(function (row) { body.appendChild(row); });
+        Array.prototype.forEach.call(table.tHead.rows[0].cells, function (cell) { cell.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", state.descending ? "descending" : "ascending");
+      });
+    });
+    if (search) search.addEventListener("input", apply);
+    Array.prototype.forEach.call(boxes, function (box) { box.addEventListener("change", apply); });
+    apply();
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("table.interactive"), interactive);
+
   document.body.setAttribute("data-rendered", "yes");
 })();
