@@ -81,6 +81,12 @@ def _java_available() -> bool:
     return shutil.which("java") is not None
 
 
+def _submitted() -> bool:
+    """Whether this driver was started by ``spark-submit`` (whose JVM is already running
+    with its ``--master`` and settings, which a session must not override)."""
+    return "PYSPARK_GATEWAY_PORT" in os.environ
+
+
 def spark_session(master: str | None = None, config: dict[str, str] | None = None):
     """A Spark session (the running one, or a new one at ``master``), or ``EngineError``
     saying what to install."""
@@ -96,7 +102,7 @@ def spark_session(master: str | None = None, config: dict[str, str] | None = Non
     builder = SparkSession.builder.appName("linkgraph")
     if master:
         builder = builder.master(master)
-    elif "SPARK_MASTER" not in os.environ and "spark.master" not in (config or {}):
+    elif not _submitted() and "spark.master" not in (config or {}):
         builder = builder.master("local[*]")
     settings = {
         "spark.ui.showConsoleProgress": "false",
@@ -149,6 +155,12 @@ class SparkEngine:
         """The Spark session, started on first use."""
         if self._session is None:
             self._session, self._owned = spark_session(self.master, self.config)
+            # A reliable checkpoint directory (HDFS, object storage) makes the PageRank
+            # sweeps survive lost executors (graph.engines.spark_pagerank).
+            folder = self._session.conf.get("spark.checkpoint.dir", None)
+            context = self._session.sparkContext
+            if folder and not context.getCheckpointDir():
+                context.setCheckpointDir(folder)
             if "spark.sql.shuffle.partitions" in self.config and not self._owned:
                 self._session.conf.set(
                     "spark.sql.shuffle.partitions", self.config["spark.sql.shuffle.partitions"]
