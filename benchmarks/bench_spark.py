@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -41,6 +40,22 @@ def _peak_mb() -> float:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+def _children_peak_mb() -> float:
+    """Peak memory of this process's children (the JVM pyspark started), from /proc."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != os.getpid():
+                continue
+            for line in (stat.parent / "status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1]) / 1024
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
 
 
 def run_local(folder: Path, settings: dict) -> dict:
@@ -103,8 +118,8 @@ def run_spark(folder: Path, settings: dict) -> dict:
         },
     }
     scores = ranking.pagerank
+    jvm_mb = _children_peak_mb()
     engine.close()
-    jvm_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     result.update(python_peak_mb=_peak_mb(), jvm_peak_mb=jvm_mb, peak_mb=_peak_mb() + jvm_mb)
     result["pagerank"] = scores.tolist() if settings.get("keep") else None
     return result

@@ -80,6 +80,7 @@ def test_spark_builds_the_host_graph_with_nofollow_edges_as_the_local_engine_doe
     assert_same_table(spark_table([crawl_dir], **options), local)
 
 
+@pytest.mark.slow
 def test_spark_pagerank_of_the_cnr_2000_web_graph_equals_local_and_igraph(spark):
     igraph = pytest.importorskip("igraph")
     graph = read_ascii_graph(DATA / "cnr-2000.graph-txt.gz")
