@@ -234,7 +234,7 @@ class SparkEngine:
         if graph.n == 0:
             return np.zeros(0)
         edges = graph.edges.where("editorial > 0") if editorial else graph.edges
-        scores, sweeps = spark_pagerank(edges, graph.n, alpha=alpha, tol=tol, seeds=seeds)
+        scores, sweeps = spark_pagerank(edges, graph.n, graph.m, alpha=alpha, tol=tol, seeds=seeds)
         graph._cache.setdefault("sweeps", []).append(sweeps)
         return scores
 

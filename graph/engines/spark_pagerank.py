@@ -26,7 +26,10 @@ import numpy as np
 
 from graph.pagerank import PageRankError
 
-__all__ = ["spark_pagerank"]
+__all__ = ["spark_pagerank", "EDGES_PER_PARTITION"]
+
+#: The fewest edges a partition of the sweeps gets (when the graph has few).
+EDGES_PER_PARTITION = 1_000_000
 
 
 def _checkpoint(frame):
@@ -39,13 +42,15 @@ def _checkpoint(frame):
 def spark_pagerank(
     edges,
     n: int,
+    m: int,
     *,
     alpha: float,
     tol: float,
     seeds: np.ndarray | None = None,
     max_sweeps: int = 10_000,
 ) -> tuple[np.ndarray, int]:
-    """PageRank over ``edges`` (a DataFrame of ``src``, ``dst`` node ids in ``0 .. n-1``).
+    """PageRank over ``edges`` (a DataFrame of ``src``, ``dst`` node ids in ``0 .. n-1``;
+    about ``m`` of them: it sets the partitions).
 
     ``seeds``: node ids the teleport and the dangling mass go to uniformly (all nodes
     when None). Returns the scores in id order and the sweeps spent.
@@ -62,7 +67,10 @@ def spark_pagerank(
     # The edges partitioned by source and the vector by node id, the same way: a sweep's
     # join then moves no edge, and only the sums per target are shuffled (the co-partitioned
     # PageRank of Zaharia et al., NSDI 2012).
+    # Partitions of at least EDGES_PER_PARTITION edges: each task has a fixed cost, so a
+    # small graph in many partitions spends its sweeps scheduling tasks.
     parts = int(spark.conf.get("spark.sql.shuffle.partitions"))
+    parts = max(1, min(parts, -(-m // EDGES_PER_PARTITION)))
     edges = edges.select("src", "dst").repartition(parts, "src").sortWithinPartitions("src")
     edges = edges.localCheckpoint()
     out = edges.groupBy("src").agg(F.count(F.lit(1)).alias("out"))
