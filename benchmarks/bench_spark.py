@@ -58,15 +58,36 @@ def _children_peak_mb() -> float:
     return total
 
 
+def _children_cpu_s() -> float:
+    """CPU seconds (user + system) of this process's children so far (the JVM): the work
+    Spark did, whatever else the machine was running."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == os.getpid():
+                total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def _cpu_s() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
 def run_local(folder: Path, settings: dict) -> dict:
     from graph.ranking import rank
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_s()
     ranking = rank([folder], tol=1e-6)
     table = ranking.table()
     return {
         "engine": "local",
         "total_s": time.perf_counter() - started,
+        "cpu_s": _cpu_s() - cpu,
         "nodes": ranking.graph.n,
         "edges": ranking.graph.m,
         "top": table.column("domain")[0].as_py(),
@@ -90,13 +111,14 @@ def run_spark(folder: Path, settings: dict) -> dict:
     started = time.perf_counter()
     spark = engine.session
     session_s = time.perf_counter() - started
-    built = time.perf_counter()
+    built, cpu0 = time.perf_counter(), _children_cpu_s() + _cpu_s()
     graph = engine.build([folder], level="domain", include_nofollow=False)
     build_s = time.perf_counter() - built
-    ranked = time.perf_counter()
+    ranked, cpu1 = time.perf_counter(), _children_cpu_s() + _cpu_s()
     ranking = ranking_of_graph(graph, engine=engine, crawl_dirs=[folder], tol=1e-6)
     table = ranking.table()
     rank_s = time.perf_counter() - ranked
+    cpu2 = _children_cpu_s() + _cpu_s()
     sweeps = graph._cache["sweeps"][0]
     result = {
         "engine": "spark",
@@ -104,6 +126,9 @@ def run_spark(folder: Path, settings: dict) -> dict:
         "session_s": session_s,
         "build_s": build_s,
         "pagerank_s": rank_s,
+        "build_cpu_s": cpu1 - cpu0,
+        "pagerank_cpu_s": cpu2 - cpu1,
+        "cpu_ns_per_edge_sweep": (cpu2 - cpu1) / sweeps / graph.m * 1e9,
         "sweeps": sweeps,
         "s_per_sweep": rank_s / sweeps,
         "ns_per_edge_sweep": rank_s / sweeps / graph.m * 1e9,
@@ -175,15 +200,20 @@ def main() -> None:
             print(json.dumps({"size": size, **result}), flush=True)
         rows.append((size, local, spark, error))
     print(
-        "\nsize | local s | spark s (session + build + rank) | ratio | sweeps | s/sweep | "
-        "ns/edge-sweep | peak MB local / spark | L1(spark - local)"
+        "\nsize | local s (CPU s) | spark s (session + build + rank) | ratio | spark CPU s "
+        "(build + rank) | CPU ratio | sweeps | s/sweep | CPU ns/edge-sweep | peak MB local / "
+        "spark | L1(spark - local)"
     )
     for size, local, spark, error in rows:
         print(
-            f"{size} | {local['total_s']:.1f} | {spark['total_s']:.1f} "
+            f"{size} | {local['total_s']:.1f} ({local['cpu_s']:.1f}) | {spark['total_s']:.1f} "
             f"({spark['session_s']:.1f} + {spark['build_s']:.1f} + {spark['pagerank_s']:.1f}) | "
-            f"{spark['total_s'] / local['total_s']:.1f}x | {spark['sweeps']} | "
-            f"{spark['s_per_sweep']:.2f} | {spark['ns_per_edge_sweep']:.0f} | "
+            f"{spark['total_s'] / local['total_s']:.0f}x | "
+            f"{spark['build_cpu_s'] + spark['pagerank_cpu_s']:.0f} "
+            f"({spark['build_cpu_s']:.0f} + {spark['pagerank_cpu_s']:.0f}) | "
+            f"{(spark['build_cpu_s'] + spark['pagerank_cpu_s']) / local['cpu_s']:.0f}x | "
+            f"{spark['sweeps']} | {spark['s_per_sweep']:.2f} | "
+            f"{spark['cpu_ns_per_edge_sweep']:.0f} | "
             f"{local['peak_mb']:.0f} / {spark['peak_mb']:.0f} | {error:.1e}"
         )
     print("spark settings:", json.dumps(rows[-1][2]["settings"]), "spark", rows[-1][2]["spark"])
