@@ -20,8 +20,6 @@ sweep needs: ``sum(y)``, the change ``sum(|y - x|)`` and the dangling nodes' ``s
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
 from graph.pagerank import PageRankError
@@ -102,8 +100,6 @@ def spark_pagerank(
             F.col("x").alias("old"),
             (F.coalesce(F.col("c"), F.lit(0.0)) + jump * F.col("v")).alias("y"),
         )
-        if os.environ.get("LINKGRAPH_SPARK_EXPLAIN") and sweep == 2:
-            new.explain()
         new = _checkpoint(new)
         # The sweep conserves mass, so sum(y) is 1 up to rounding: the change is measured
         # on y as it is, and the next x is y renormalised, all in the job that stores y.
