@@ -7,6 +7,7 @@ instead, so CI cannot pass by skipping.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 
@@ -30,3 +31,32 @@ def chromium_path() -> str:
             return path
     require_system("Chromium", "apt-get install chromium")
     raise AssertionError("unreachable")
+
+
+#: Settings for the tests' one Spark session: two cores, few shuffle partitions (Spark's
+#: 200 are for big data and cost a task each), no UI, no adaptive re-planning of tiny jobs.
+SPARK_TEST_CONFIG = {
+    "spark.sql.shuffle.partitions": "2",
+    "spark.default.parallelism": "2",
+    "spark.sql.adaptive.enabled": "false",
+    "spark.ui.enabled": "false",
+    "spark.driver.memory": "2g",
+}
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One real Spark session (pyspark ``local[2]``) for the whole test session.
+
+    The Spark engine uses a running session as it finds it and does not stop it, so every
+    Spark test shares this one (starting a JVM costs seconds).
+    """
+    if importlib.util.find_spec("pyspark") is None:
+        require_system("pyspark", "pip install -e '.[spark]'")
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        require_system("Java", "apt-get install default-jre-headless")
+    from graph.engines.spark import spark_session
+
+    session, _ = spark_session("local[2]", SPARK_TEST_CONFIG)
+    yield session
+    session.stop()

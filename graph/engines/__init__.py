@@ -19,6 +19,7 @@ __all__ = ["ENGINES", "Engine", "EngineError", "RankGraph", "get_engine"]
 #: Engine name -> "module:Class".
 ENGINES: dict[str, str] = {
     "local": "graph.engines.local:LocalEngine",
+    "spark": "graph.engines.spark:SparkEngine",
 }
 
 

@@ -164,6 +164,34 @@ def graph_args() -> argparse.ArgumentParser:
     return group
 
 
+def engine_args() -> argparse.ArgumentParser:
+    """``--engine`` and ``--master``: which rank engine computes the scores
+    (``graph.engines``; docs/scaling.md)."""
+    group = _group()
+    # No ``choices``: the registry (graph.engines.ENGINES) is not imported to build the
+    # parser; an unknown name is get_engine's one-line error.
+    group.add_argument(
+        "--engine",
+        metavar="NAME",
+        default="local",
+        help="rank engine: local (this machine, default) or spark (pyspark, Java 17+)",
+    )
+    group.add_argument(
+        "--master",
+        metavar="URL",
+        help="Spark master for --engine spark (default local[*]; spark://host:7077, yarn, "
+        "k8s://...); crawl directories may then be s3a:// or hdfs:// URLs",
+    )
+    return group
+
+
+def engine_options(args: argparse.Namespace) -> dict:
+    """The engine constructor's options from ``engine_args``' arguments."""
+    if args.master and args.engine != "spark":
+        raise UsageError("--master needs --engine spark")
+    return {"master": args.master} if args.engine == "spark" else {}
+
+
 def check_out(path: str | None) -> None:
     """Fail before the work, not after it, when ``--out`` cannot be written."""
     if path is None:

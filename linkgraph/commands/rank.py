@@ -15,6 +15,8 @@ from linkgraph.commands.common import (
     check_out,
     command,
     crawl_dirs_args,
+    engine_args,
+    engine_options,
     graph_args,
     limit_args,
     out_args,
@@ -36,6 +38,8 @@ examples:
   linkgraph rank crawl --niche 2                      # niche 2 of `linkgraph niches crawl`
   linkgraph rank crawl --level host --include-nofollow
   linkgraph rank crawl --harmonic --signals --out ranked.csv
+  linkgraph rank crawl --engine spark                 # Spark local[*] (pyspark, Java)
+  linkgraph rank s3a://bucket/crawl --engine spark --master spark://head:7077
 
 --trusted and --niche take a file (one domain or URL a line, # comments) or a
 comma-separated list; --niche also takes a niche's number or label from `linkgraph niches`.
@@ -67,7 +71,7 @@ def register(subparsers) -> None:
         "PageRank; authority is its 0-100 log scale. The link counts are those of "
         "`linkgraph backlinks` (docs/research.md, Definitions).",
         RANK_EXAMPLE,
-        [*graph_groups, limit_args(20, top_alias=True), out_args("all rows")],
+        [*graph_groups, engine_args(), limit_args(20, top_alias=True), out_args("all rows")],
     )
     rank.add_argument(
         "--trusted",
@@ -170,6 +174,8 @@ def run_rank(args: argparse.Namespace) -> int:
         tol=args.tol,
         trusted=read_names(args.trusted, args.level) if args.trusted else None,
         niche=_niche(args) if args.niche else None,
+        engine=args.engine,
+        engine_options=engine_options(args),
     )
     try:
         table = ranking.table(sort_by=args.sort, harmonic=args.harmonic, signals=args.signals)
