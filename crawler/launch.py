@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from crawler.atomic import write_json_atomic
 from crawler.errors import InputFileError, LinkgraphError
 from crawler.extensions import live_display
+from crawler.frontier.base import store_name
 from crawler.joblock import lock_jobdir
 from crawler.options import CrawlOptions, parse_options, path_problem, shown
 from crawler.record import SKIPPED_EXAMPLES, read_crawl_json, status_of
@@ -134,6 +135,8 @@ def prepare(settings: Settings, spargs: dict[str, str]) -> CrawlOptions:
             _lock(jobdir, create=False)
     owned = jobdir is not None and _check_jobdir(jobdir, options.crawl_id, crawl_dir)
     resumable = jobdir is not None and (jobdir / "frontier.sqlite").exists()
+    # A shared frontier (Redis) holds the queue whichever process stored the data.
+    resumable = resumable or store_name(settings) == "redis"
     if any((crawl_dir / "pages").glob("part-*.parquet")) and not resumable:
         # Without the frontier the queue is gone: starting again would fetch only the
         # seeds' unstored neighbours and call the crawl finished.

@@ -2,7 +2,7 @@
 
 Thin Scrapy wrapper over ``crawler.writer.CrawlWriter`` (batched, atomic writes) and
 ``crawler.record.CrawlRecord`` (crawl.json across runs). It commits the frontier before
-each batch lands, which is what makes kill-and-resume exact (``crawler/frontier.py``), and
+each batch lands, which is what makes kill-and-resume exact (``crawler/frontier/``), and
 records the run's progress in crawl.json after each batch, so even a killed run leaves
 its figures behind. A timer writes what is buffered every ``LINKGRAPH_FLUSH_SECONDS``
 while no page arrives (a crawl waiting on slow hosts), and crawl.json keeps what each
@@ -18,7 +18,7 @@ from scrapy import signals
 from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.reactor import is_reactor_installed
 
-from crawler.frontier import DONE, Frontier
+from crawler.frontier import DONE, Frontier, part_prefix
 from crawler.items import PageRecord
 from crawler.record import KILLED, CrawlRecord, seeds_summary
 from crawler.robots import robots_records
@@ -80,8 +80,10 @@ class ParquetPipeline:
         settings = self.crawler.settings
         options = spider.options
         self.frontier = Frontier.for_crawler(self.crawler)
-        # The spider tidied the directory when the frontier opened (before this).
-        pages, edges = stored_counts(spider.output_dir)
+        # The scheduler tidied the directory when the frontier opened (before this). In a
+        # shared crawl each process names its parts after its worker id and counts its own.
+        prefix = part_prefix(self.frontier)
+        pages, edges = stored_counts(spider.output_dir, prefix if self.frontier.shared else None)
         self.writer = CrawlWriter(
             spider.output_dir,
             options.crawl_id,
@@ -91,6 +93,7 @@ class ParquetPipeline:
             before_write=self.frontier.commit,
             after_write=self._batch_written,
             on_batch=self._batch_committing,
+            prefix=prefix,
         )
         self.record = CrawlRecord(
             spider.output_dir,
