@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from crawler.atomic import write_json_atomic
 from crawler.errors import InputFileError, LinkgraphError
 from crawler.extensions import live_display
-from crawler.frontier.base import store_name
+from crawler.frontier.base import store_name, worker_id
 from crawler.joblock import lock_jobdir
 from crawler.options import CrawlOptions, parse_options, path_problem, shown
 from crawler.record import SKIPPED_EXAMPLES, read_crawl_json, status_of
@@ -236,6 +236,13 @@ def finish(settings: Settings, crawl_id: str, prog: str) -> int:
     if meta is None:
         return 1
     status, reason = status_of(meta)
+    if meta.get("workers"):
+        # A shared crawl: this process is done when its own run finished (the others may
+        # still be crawling).
+        me = worker_id(settings.get("LINKGRAPH_WORKER_ID"))
+        mine = [r for r in meta.get("runs") or [] if (r.get("worker") or {}).get("id") == me]
+        if mine:
+            status, reason = status_of(mine[-1])
     if status == "finished":
         return 0
     command = meta.get("resume_command")

@@ -12,6 +12,7 @@ site's robots.txt said (``crawler.robots.robots_records``).
 from __future__ import annotations
 
 import logging
+import socket
 from typing import TYPE_CHECKING
 
 from scrapy import signals
@@ -51,6 +52,8 @@ _SETTINGS_RECORDED = (
     "RETRY_HTTP_CODES",
     "DATA_DIR",
     "JOBDIR",
+    "LINKGRAPH_FRONTIER",
+    "LINKGRAPH_LEASE_SECONDS",
 )
 # Options that are not arguments of the run as such: crawl.json summarises the seeds.
 _NOT_ARGUMENTS = ("seeds", "skipped_seed_lines")
@@ -104,6 +107,11 @@ class ParquetPipeline:
             resume_command=settings.get("LINKGRAPH_RESUME_COMMAND"),
             stored_pages=pages,
             stored_edges=edges,
+            worker=(
+                {"id": self.frontier.worker, "host": socket.gethostname()}
+                if self.frontier.shared
+                else None
+            ),
         )
         if self.writer.flush_seconds > 0:  # at 0 every page is written as it comes
             self._flush_timer = create_looping_call(self.writer.flush_if_due)

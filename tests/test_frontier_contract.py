@@ -324,3 +324,13 @@ def test_wait_seconds_is_none_when_nothing_is_queued_and_zero_when_a_host_is_rea
     frontier.add("http://a.com/", 0)
     assert frontier.wait_seconds() == 0
     frontier.close()
+
+
+def test_wait_seconds_leaves_out_hosts_that_wait_for_a_url_to_come_back(frontier_store):
+    frontier = frontier_store.open(concurrency=1)
+    frontier.add("http://a.com/1", 0)
+    frontier.add("http://a.com/2", 0)
+    frontier.pop()
+    frontier.pop()  # a.com now has its one URL out
+    assert frontier.wait_seconds() is None
+    frontier.close()

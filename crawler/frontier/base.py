@@ -89,8 +89,11 @@ class BaseFrontier:
         raise NotImplementedError
 
     # -- politeness ---------------------------------------------------------------------
-    def set_host_policy(self, host: str, delay: float, concurrency: int) -> None:
-        """``host`` is fetched at most ``concurrency`` at a time, ``delay`` seconds apart."""
+    def set_host_policy(
+        self, host: str, delay: float, concurrency: int, keep: bool = False
+    ) -> None:
+        """``host`` is fetched at most ``concurrency`` at a time, ``delay`` seconds apart
+        (with ``keep``: unless it has a policy already)."""
         raise NotImplementedError
 
     def backoff(self, host: str, seconds: float) -> None:
@@ -159,9 +162,13 @@ def store_name(settings) -> str:
 
 def _open_for(crawler: Crawler, crawl_id: str | None) -> BaseFrontier:
     settings = crawler.settings
+    # Under robots.txt a host's first URL goes alone: its robots.txt may ask for a
+    # Crawl-delay (crawler.frontier.politeness sets the host's policy after it).
     policy = {
         "delay": settings.getfloat("DOWNLOAD_DELAY"),
-        "concurrency": settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
+        "concurrency": 1
+        if settings.getbool("ROBOTSTXT_OBEY")
+        else settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
     }
     if store_name(settings) == "redis":
         from crawler.frontier.redis_store import RedisFrontier

@@ -37,6 +37,9 @@ class HostClock:
     def policy(self, host: str) -> tuple[float, int]:
         return self._policy.get(host, (self.delay, self.concurrency))
 
+    def has_policy(self, host: str) -> bool:
+        return host in self._policy
+
     def set_policy(self, host: str, delay: float, concurrency: int, now: float) -> None:
         self._policy[host] = (delay, concurrency)
         self._settle(host, now)

@@ -3,7 +3,10 @@
 ``FrontierReleaseMiddleware`` (outermost, priority 50) gives a URL handed out by the
 frontier back when its fetch is over, whatever the outcome, so its host may have another
 URL out once its delay has passed. A retry is not over: the retried request keeps the
-host's place until it ends.
+host's place until it ends. Under robots.txt a host's first URL goes alone; once it is
+back, the robots.txt has been read and the host gets its policy: its ``Crawl-delay``
+(set by the scheduler when the file is parsed) or ``CONCURRENT_REQUESTS_PER_DOMAIN`` at
+``DOWNLOAD_DELAY``.
 
 ``HostBackoffMiddleware`` (priority 560, before Scrapy's retries see the answer) backs off
 a host that answers 429 or 503 or times out: nothing more of it for ``Retry-After``
@@ -65,6 +68,10 @@ def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> 
 class FrontierReleaseMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.frontier = BaseFrontier.for_crawler(crawler)
+        settings = crawler.settings
+        self.delay = settings.getfloat("DOWNLOAD_DELAY")
+        self.concurrency = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+        self._known: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierReleaseMiddleware:
@@ -72,7 +79,12 @@ class FrontierReleaseMiddleware:
 
     def _release(self, request: Request) -> None:
         if request.meta.pop("lg_out", False):
-            self.frontier.release(request.meta.get("lg_url") or request.url)
+            url = request.meta.get("lg_url") or request.url
+            host = host_of(url)
+            if host not in self._known:
+                self._known.add(host)
+                self.frontier.set_host_policy(host, self.delay, self.concurrency, keep=True)
+            self.frontier.release(url)
 
     def process_response(self, request: Request, response: Response) -> Response:
         self._release(request)

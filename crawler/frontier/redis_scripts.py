@@ -108,9 +108,10 @@ return 1
 """
 )
 
-# ARGV: P, host, delay, concurrency.
+# ARGV: P, host, delay, concurrency, keep (1: only when the host has no policy yet).
 POLICY = """
 local P, host = ARGV[1], ARGV[2]
+if ARGV[5] == '1' and redis.call('HEXISTS', P..'h:'..host, 'conc') == 1 then return 0 end
 redis.call('HSET', P..'h:'..host, 'delay', ARGV[3], 'conc', ARGV[4])
 local score = redis.call('ZSCORE', P..'hosts', host)
 if score and tonumber(score) >= BLOCKED_SCORE then

@@ -21,6 +21,7 @@ from crawler.frontier.base import DONE, BaseFrontier, FrontierSettingError
 from crawler.frontier.redis_scripts import (
     ACK,
     ADD,
+    BLOCKED,
     BUDGET,
     HEARTBEAT,
     POLICY,
@@ -125,14 +126,18 @@ class RedisFrontier(BaseFrontier):
         return int(self._r.get(self.prefix + "pending") or 0)
 
     # -- politeness ---------------------------------------------------------------------
-    def set_host_policy(self, host: str, delay: float, concurrency: int) -> None:
-        self._run("policy", host, delay, concurrency)
+    def set_host_policy(
+        self, host: str, delay: float, concurrency: int, keep: bool = False
+    ) -> None:
+        self._run("policy", host, delay, concurrency, int(keep))
 
     def backoff(self, host: str, seconds: float) -> None:
         self._run("settle", host, seconds, 0, self.delay)
 
     def wait_seconds(self) -> float | None:
-        first = self._r.zrange(self.prefix + "hosts", 0, 0, withscores=True)
+        first = self._r.zrangebyscore(
+            self.prefix + "hosts", "-inf", f"({BLOCKED!r}", start=0, num=1, withscores=True
+        )
         if not first:
             return None
         seconds, micro = self._r.time()

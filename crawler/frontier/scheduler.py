@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 #: The engine asks for requests on its own every 5 s; the scheduler wakes it sooner when
 #: a host becomes ready, but not more often than this (seconds).
 _MIN_WAKE = 0.05
+_MAX_WAKE = 5.0
 
 
 def part_prefix(frontier: BaseFrontier) -> str:
@@ -91,9 +92,10 @@ class FrontierScheduler:
             )
 
     def close(self, reason: str) -> None:
-        for loop in (self._heartbeat,):
-            if loop is not None and loop.running:
-                loop.stop()
+        if self._heartbeat is not None and self._heartbeat.running:
+            self._heartbeat.stop()
+        if self._wake is not None and self._wake.active():
+            self._wake.cancel()
         self.frontier.close()
 
     def heartbeat(self) -> None:
@@ -162,12 +164,25 @@ class FrontierScheduler:
 
     def _wake_engine_later(self) -> None:
         """Ask the engine again once the next host (or retry) is due, instead of at its
-        5-second heartbeat: a Crawl-delay of 1 s must not become 5 s."""
+        5-second heartbeat: a Crawl-delay of 1 s must not become 5 s. A timer of our own
+        (never the engine's ``nextcall`` with a delay, which would hold back the engine's
+        own calls until it fires)."""
         waits = [self.frontier.wait_seconds()]
         if self._retries:
             waits.append(self._retries[0].meta.get("lg_not_before", 0) - time.monotonic())
         due = [w for w in waits if w is not None]
-        slot = getattr(self.crawler.engine, "_slot", None)
-        if not due or slot is None or getattr(slot, "nextcall", None) is None:
+        if not due:
             return
-        slot.nextcall.schedule(max(min(due), _MIN_WAKE))
+        delay = min(max(min(due), _MIN_WAKE), _MAX_WAKE)
+        from twisted.internet import reactor
+
+        if self._wake is not None and self._wake.active():
+            if self._wake.getTime() <= reactor.seconds() + delay:
+                return
+            self._wake.cancel()
+        self._wake = reactor.callLater(delay, self._wake_engine)
+
+    def _wake_engine(self) -> None:
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is not None and getattr(slot, "nextcall", None) is not None:
+            slot.nextcall.schedule()

@@ -152,8 +152,11 @@ class SqliteFrontier(BaseFrontier):
         )
 
     # -- politeness ---------------------------------------------------------------------
-    def set_host_policy(self, host: str, delay: float, concurrency: int) -> None:
-        self.clock.set_policy(host, delay, concurrency, time.monotonic())
+    def set_host_policy(
+        self, host: str, delay: float, concurrency: int, keep: bool = False
+    ) -> None:
+        if not (keep and self.clock.has_policy(host)):
+            self.clock.set_policy(host, delay, concurrency, time.monotonic())
 
     def backoff(self, host: str, seconds: float) -> None:
         self.clock.backoff(host, seconds, time.monotonic())
