@@ -34,6 +34,9 @@ from crawler.urls import host_of, registered_domain
 __all__ = ["RedisFrontier", "fingerprint"]
 
 _BUCKET_BITS = 18
+#: Fingerprints this process knows are seen, kept to spare a round trip for the links
+#: every page repeats (navigation); emptied when full, so memory stays bounded (~15 MB).
+_KNOWN_MAX = 200_000
 _DEPTH_SCALE = 2**32
 
 
@@ -78,6 +81,7 @@ class RedisFrontier(BaseFrontier):
         self.lease_seconds = lease_seconds
         self.delay, self.concurrency = delay, concurrency
         self.prefix = f"linkgraph:{crawl_id}:"
+        self._known: set[int] = set()
         self.resumed = bool(self._r.exists(self.prefix + "seq", self.prefix + "budget"))
         self._scripts = {
             name: self._r.register_script(src)
@@ -97,14 +101,28 @@ class RedisFrontier(BaseFrontier):
         return self._scripts[name](args=[self.prefix, *args])
 
     # -- the queue and the seen set ----------------------------------------------------
+    def _know(self, fp: int) -> None:
+        if len(self._known) >= _KNOWN_MAX:
+            self._known.clear()
+        self._known.add(fp)
+
     def add(self, url: str, depth: int, kind: str = "link") -> bool:
-        host = host_of(url)
         bucket, fp = fingerprint(url)
-        return bool(self._run("add", url, host, registered_domain(host), depth, kind, bucket, fp))
+        if fp in self._known:
+            return False
+        host = host_of(url)
+        new = self._run("add", url, host, registered_domain(host), depth, kind, bucket, fp)
+        self._know(fp)
+        return bool(new)
 
     def is_seen(self, url: str) -> bool:
         bucket, fp = fingerprint(url)
-        return bool(self._r.sismember(f"{self.prefix}seen:{bucket}", fp))
+        if fp in self._known:
+            return True
+        seen = bool(self._r.sismember(f"{self.prefix}seen:{bucket}", fp))
+        if seen:
+            self._know(fp)
+        return seen
 
     def pop(self) -> tuple[str, int, str] | None:
         item = self._run("pop", self.worker, self.lease_seconds, self.delay, self.concurrency)
