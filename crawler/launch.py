@@ -136,7 +136,12 @@ def prepare(settings: Settings, spargs: dict[str, str]) -> CrawlOptions:
     owned = jobdir is not None and _check_jobdir(jobdir, options.crawl_id, crawl_dir)
     resumable = jobdir is not None and (jobdir / "frontier.sqlite").exists()
     # A shared frontier (Redis) holds the queue whichever process stored the data.
-    resumable = resumable or store_name(settings) == "redis"
+    shared = store_name(settings) == "redis"
+    if shared:
+        from crawler.frontier.redis_store import check_redis
+
+        check_redis(settings.get("REDIS_URL"))
+    resumable = resumable or shared
     if any((crawl_dir / "pages").glob("part-*.parquet")) and not resumable:
         # Without the frontier the queue is gone: starting again would fetch only the
         # seeds' unstored neighbours and call the crawl finished.

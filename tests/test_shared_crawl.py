@@ -147,3 +147,15 @@ def test_a_worker_restarted_with_the_same_id_takes_its_urls_back_at_once(tmp_pat
     meta = json.loads((crawl_dir / "crawl.json").read_text())
     assert [r["status"] for r in meta["runs"]] == ["interrupted", "finished"]
     assert meta["status"] == "finished"
+
+
+def test_a_redis_that_does_not_answer_is_one_line_and_exit_status_2(tmp_path):
+    from tests.fixtures_crawl import crawl_output
+
+    proc = crawl_output(
+        tmp_path, "-a", "seeds=http://a.test/", "-s", "REDIS_URL=redis://127.0.0.1:9/0"
+    )
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert lines[-1].startswith("scrapy crawl seeds: error: -s REDIS_URL='redis://127.0.0.1:9/0'")
+    assert "Traceback" not in proc.stderr

@@ -31,7 +31,7 @@ from crawler.frontier.redis_scripts import (
 )
 from crawler.urls import host_of, registered_domain
 
-__all__ = ["RedisFrontier", "fingerprint"]
+__all__ = ["RedisFrontier", "check_redis", "fingerprint"]
 
 _BUCKET_BITS = 18
 #: Fingerprints this process knows are seen, kept to spare a round trip for the links
@@ -49,6 +49,24 @@ def fingerprint(url: str) -> tuple[int, int]:
     """
     value = int.from_bytes(hashlib.blake2b(url.encode(), digest_size=8).digest(), "big")
     return value >> (64 - _BUCKET_BITS), value - 2**63
+
+
+def check_redis(url: str | None) -> None:
+    """Raise ``FrontierSettingError`` (one line) unless a Redis answers at ``url``."""
+    import redis
+
+    if not url:
+        raise FrontierSettingError(
+            "-s LINKGRAPH_FRONTIER=redis needs -s REDIS_URL=redis://HOST:PORT/DB"
+        )
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=5)
+        client.ping()
+        client.close()
+    except ValueError as exc:
+        raise FrontierSettingError(f"-s REDIS_URL={url!r}: {exc}") from None
+    except redis.RedisError as exc:
+        raise FrontierSettingError(f"-s REDIS_URL={url!r}: cannot reach Redis ({exc})") from None
 
 
 class RedisFrontier(BaseFrontier):
