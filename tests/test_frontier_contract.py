@@ -1,9 +1,11 @@
 """The ``Frontier`` contract: what the scheduler, the budget middleware and the writer rely
-on, for every store (``frontier_store``: SQLite today, Redis later).
+on, for every store (``frontier_store``: SQLite and Redis).
 
-Only the public interface is used: ``add``, ``is_seen``, ``pop``, ``mark``,
-``take_budget``, ``reconcile``, ``commit``, ``pending``, ``domains``, ``resumed``,
-``close``; the store fixture opens a frontier (again) and kills one.
+Only the public interface is used (``crawler.frontier.BaseFrontier``): the queue, the seen
+set and the budgets (``add``, ``is_seen``, ``pop``, ``mark``, ``take_budget``), per-host
+politeness (``release``, ``set_host_policy``, ``backoff``, ``wait_seconds``), resuming
+(``reconcile``, ``commit``, ``pending``, ``domains``, ``resumed``, ``close``); the store
+fixture opens a frontier (again) and kills one.
 """
 
 from __future__ import annotations
