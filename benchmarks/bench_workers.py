@@ -100,6 +100,8 @@ def fast_sites_seconds(web: BroadWeb) -> float:
             "seeds=" + ",".join(web.seeds()),
             "-a",
             "crawl_id=broad",
+            "-a",
+            "max_depth=100",
             "-s",
             "AUTOTHROTTLE_ENABLED=False",
         )

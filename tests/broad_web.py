@@ -3,8 +3,8 @@ fast sites, a host asking for a ``Crawl-delay``, and a host whose every answer t
 seconds, all linking to each other's front pages.
 
 ``fast`` sites ``f0.test``... of ``pages`` pages each: each page links to the next two
-of its site (page i is at depth i / 2, rounded up: 21 pages fit the default
-``max_depth``; so a site's pages are found one depth after another, long after the delayed
+of its site (page i is at depth i / 2 or more, depending on which page finds it first:
+crawl it with a deep ``max_depth``; a site's pages are found one depth after another, long after the delayed
 host's hundreds of URLs) and to the delayed and the slow host's front pages.
 ``delay.test`` asks ``Crawl-delay: DELAY`` and its front page links to its ``delayed``
 pages; ``slow.test`` answers each request after ``SLOW`` seconds, its front page linking

@@ -33,6 +33,8 @@ def _crawl_until_fast_sites_are_done(web: BroadWeb, data_dir, crawl_id: str):
             "seeds=" + ",".join(web.seeds()),
             "-a",
             f"crawl_id={crawl_id}",
+            "-a",
+            "max_depth=100",  # which path finds a page first depends on timing
             "-s",
             "AUTOTHROTTLE_ENABLED=False",
             "-s",

@@ -21,7 +21,15 @@ pytestmark = pytest.mark.slow
 
 WEB = BroadWeb(fast=8, pages=15, delayed=15, delay=0.5)
 SLOW_WEB = BroadWeb(fast=6, pages=21, page_delay=0.4)
-FAST = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LINKGRAPH_FLUSH_SECONDS=0.3")
+# A deep max_depth: which path finds a page first (its depth) depends on timing.
+FAST = (
+    "-a",
+    "max_depth=100",
+    "-s",
+    "AUTOTHROTTLE_ENABLED=False",
+    "-s",
+    "LINKGRAPH_FLUSH_SECONDS=0.3",
+)
 BATCHES = ("-s", "LINKGRAPH_BATCH_PAGES=10")
 
 
