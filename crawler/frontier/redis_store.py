@@ -8,7 +8,7 @@ it (``LINKGRAPH_WORKER_ID``, expiring after ``LINKGRAPH_LEASE_SECONDS``, renewed
 scheduler's heartbeat) and acknowledged when its page is stored (``mark(urls, DONE)``);
 the leases of a process that died expire and go back to the queue, except the URLs its
 Parquet parts show it stored. The seen set keeps 8-byte fingerprints (BLAKE2b), not URLs:
-about 9 bytes a URL (``benchmarks/bench_frontier.py``); two URLs sharing one are a chance
+about 12 bytes a URL at 10M (``benchmarks/bench_frontier.py``); two URLs sharing one are a chance
 of about n**2 / 2**65 (3e-6 at 10M URLs). Why not scrapy-redis: ``docs/crawling.md``.
 """
 
