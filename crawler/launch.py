@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from crawler.atomic import write_json_atomic
 from crawler.errors import InputFileError, LinkgraphError
 from crawler.extensions import live_display
+from crawler.frontier.base import store_name, worker_id
 from crawler.joblock import lock_jobdir
 from crawler.options import CrawlOptions, parse_options, path_problem, shown
 from crawler.record import SKIPPED_EXAMPLES, read_crawl_json, status_of
@@ -134,6 +135,13 @@ def prepare(settings: Settings, spargs: dict[str, str]) -> CrawlOptions:
             _lock(jobdir, create=False)
     owned = jobdir is not None and _check_jobdir(jobdir, options.crawl_id, crawl_dir)
     resumable = jobdir is not None and (jobdir / "frontier.sqlite").exists()
+    # A shared frontier (Redis) holds the queue whichever process stored the data.
+    shared = store_name(settings) == "redis"
+    if shared:
+        from crawler.frontier.redis_store import check_redis
+
+        check_redis(settings.get("REDIS_URL"))
+    resumable = resumable or shared
     if any((crawl_dir / "pages").glob("part-*.parquet")) and not resumable:
         # Without the frontier the queue is gone: starting again would fetch only the
         # seeds' unstored neighbours and call the crawl finished.
@@ -233,6 +241,13 @@ def finish(settings: Settings, crawl_id: str, prog: str) -> int:
     if meta is None:
         return 1
     status, reason = status_of(meta)
+    if meta.get("workers"):
+        # A shared crawl: this process is done when its own run finished (the others may
+        # still be crawling).
+        me = worker_id(settings.get("LINKGRAPH_WORKER_ID"))
+        mine = [r for r in meta.get("runs") or [] if (r.get("worker") or {}).get("id") == me]
+        if mine:
+            status, reason = status_of(mine[-1])
     if status == "finished":
         return 0
     command = meta.get("resume_command")

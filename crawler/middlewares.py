@@ -153,7 +153,8 @@ class DomainBudgetMiddleware:
     Counted when a request is about to be sent, whatever the answer turns out to be; the
     robots.txt fetch, requests that are not pages (meta ``NOT_A_PAGE``: sitemaps, what a
     rendered page asks for) and retries of a counted request are not counted. The counts live
-    in the crawl's ``Frontier`` (so they resume with it, and can move to a shared store).
+    in the crawl's frontier (so they resume with it, and a shared store shares them), which
+    drops a domain's queued URLs at once when its budget is spent.
     """
 
     def __init__(self, crawler: Crawler) -> None:

@@ -2,7 +2,7 @@
 
 Thin Scrapy wrapper over ``crawler.writer.CrawlWriter`` (batched, atomic writes) and
 ``crawler.record.CrawlRecord`` (crawl.json across runs). It commits the frontier before
-each batch lands, which is what makes kill-and-resume exact (``crawler/frontier.py``), and
+each batch lands, which is what makes kill-and-resume exact (``crawler/frontier/``), and
 records the run's progress in crawl.json after each batch, so even a killed run leaves
 its figures behind. A timer writes what is buffered every ``LINKGRAPH_FLUSH_SECONDS``
 while no page arrives (a crawl waiting on slow hosts), and crawl.json keeps what each
@@ -12,13 +12,14 @@ site's robots.txt said (``crawler.robots.robots_records``).
 from __future__ import annotations
 
 import logging
+import socket
 from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.reactor import is_reactor_installed
 
-from crawler.frontier import DONE, Frontier
+from crawler.frontier import DONE, Frontier, part_prefix
 from crawler.items import PageRecord
 from crawler.record import KILLED, CrawlRecord, seeds_summary
 from crawler.robots import robots_records
@@ -51,6 +52,8 @@ _SETTINGS_RECORDED = (
     "RETRY_HTTP_CODES",
     "DATA_DIR",
     "JOBDIR",
+    "LINKGRAPH_FRONTIER",
+    "LINKGRAPH_LEASE_SECONDS",
 )
 # Options that are not arguments of the run as such: crawl.json summarises the seeds.
 _NOT_ARGUMENTS = ("seeds", "skipped_seed_lines")
@@ -80,8 +83,10 @@ class ParquetPipeline:
         settings = self.crawler.settings
         options = spider.options
         self.frontier = Frontier.for_crawler(self.crawler)
-        # The spider tidied the directory when the frontier opened (before this).
-        pages, edges = stored_counts(spider.output_dir)
+        # The scheduler tidied the directory when the frontier opened (before this). In a
+        # shared crawl each process names its parts after its worker id and counts its own.
+        prefix = part_prefix(self.frontier)
+        pages, edges = stored_counts(spider.output_dir, prefix if self.frontier.shared else None)
         self.writer = CrawlWriter(
             spider.output_dir,
             options.crawl_id,
@@ -91,6 +96,7 @@ class ParquetPipeline:
             before_write=self.frontier.commit,
             after_write=self._batch_written,
             on_batch=self._batch_committing,
+            prefix=prefix,
         )
         self.record = CrawlRecord(
             spider.output_dir,
@@ -101,6 +107,11 @@ class ParquetPipeline:
             resume_command=settings.get("LINKGRAPH_RESUME_COMMAND"),
             stored_pages=pages,
             stored_edges=edges,
+            worker=(
+                {"id": self.frontier.worker, "host": socket.gethostname()}
+                if self.frontier.shared
+                else None
+            ),
         )
         if self.writer.flush_seconds > 0:  # at 0 every page is written as it comes
             self._flush_timer = create_looping_call(self.writer.flush_if_due)

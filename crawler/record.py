@@ -11,15 +11,23 @@ Why the counts are exact after a kill: a run rewrites its entry after every batc
 commits, and a run that never closed its entry (SIGKILL, power loss) is closed by the
 next run, which credits it with what the crawl directory holds beyond the other runs'
 counts. The pages files are the truth about what was stored (``crawler/writer.py``).
+
+In a shared crawl (several processes on one Redis frontier, ``docs/crawling.md``) every
+run carries its ``worker`` (id and host); each write re-reads the file under a lock and
+keeps the other workers' runs as they are there, so no worker overwrites another, and
+``workers`` sums up each worker (id, host, start, end, status, stats, rows stored). A run
+left ``running`` is closed only by a later run of the same worker.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,6 +42,7 @@ __all__ = [
     "status_of",
     "sum_stats",
     "SKIPPED_EXAMPLES",
+    "workers_summary",
 ]
 
 logger = logging.getLogger(__name__)
@@ -179,10 +188,25 @@ class CrawlRecord:
         resume_command: str | None,
         stored_pages: int,
         stored_edges: int,
+        worker: dict | None = None,
     ) -> None:
         self.path = Path(crawl_dir) / CRAWL_JSON
-        previous = _read(self.path)
-        runs = _earlier_runs(previous)
+        #: {"id", "host"} in a shared crawl: only this worker's runs are this record's.
+        self.worker = worker
+        with self._locked():
+            previous = _read(self.path)
+            self._open(previous, stored_pages, stored_edges)
+        self.meta: dict = {
+            "crawl_id": crawl_id,
+            "arguments": arguments,
+            "seeds": seeds,
+            "settings": settings,
+            "resume_command": resume_command,
+        }
+        self._save()
+
+    def _open(self, previous: dict, stored_pages: int, stored_edges: int) -> None:
+        runs = [r for r in _earlier_runs(previous) if self._mine(r)]
         # Sites this run does not meet keep what an earlier run read.
         robots = previous.get("robots")
         self.robots: dict = dict(robots) if isinstance(robots, dict) else {}
@@ -210,15 +234,28 @@ class CrawlRecord:
             "pages_written": 0,
             "edges_written": 0,
         }
+        if self.worker is not None:
+            self.run["worker"] = dict(self.worker)
         self.runs = [*runs, self.run]
-        self.meta: dict = {
-            "crawl_id": crawl_id,
-            "arguments": arguments,
-            "seeds": seeds,
-            "settings": settings,
-            "resume_command": resume_command,
-        }
-        self._write()
+
+    def _mine(self, run: dict) -> bool:
+        if self.worker is None:
+            return True
+        return (run.get("worker") or {}).get("id") == self.worker["id"]
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the crawl directory's crawl.json lock (shared crawls only)."""
+        if self.worker is None:
+            yield
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.parent / ".crawl.json.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     @property
     def finished(self) -> bool:
@@ -243,7 +280,7 @@ class CrawlRecord:
             edges_written=edges_written,
             updated_at=_now(),
         )
-        self._write()
+        self._save()
 
     def finish(
         self,
@@ -268,16 +305,29 @@ class CrawlRecord:
             pages_written=pages_written,
             edges_written=edges_written,
         )
-        self._write()
+        self._save()
 
-    def _write(self) -> None:
+    def _save(self) -> None:
+        with self._locked():
+            self._write(_read(self.path) if self.worker is not None else None)
+
+    def _write(self, on_disk: dict | None) -> None:
         runs, last = self.runs, self.run
-        pages = sum(r["pages_written"] for r in runs)
-        edges = sum(r["edges_written"] for r in runs)
+        if self.worker is not None and on_disk:
+            others = [r for r in _earlier_runs(on_disk) if not self._mine(r)]
+            runs = sorted([*others, *self.runs], key=lambda r: r.get("started_at") or "")
+            robots = on_disk.get("robots")
+            if isinstance(robots, dict):
+                self.robots = {**robots, **self.robots}
+        pages = sum(r["pages_written"] or 0 for r in runs)
+        edges = sum(r["edges_written"] or 0 for r in runs)
+        status, reason = last["status"], last["reason"]
+        if self.worker is not None:
+            status, reason = _shared_status(runs)
         meta = {
             "crawl_id": self.meta["crawl_id"],
-            "status": last["status"],
-            "reason": last["reason"],
+            "status": status,
+            "reason": reason,
             **{k: v for k, v in self.meta.items() if k != "crawl_id"},
             "started_at": runs[0]["started_at"],
             "resumed_at": [r["started_at"] for r in runs[1:]],
@@ -292,4 +342,46 @@ class CrawlRecord:
             "robots": dict(sorted(self.robots.items())),
             "runs": runs,
         }
+        if self.worker is not None:
+            meta["workers"] = workers_summary(runs)
         write_json_atomic(meta, self.path)
+
+
+def _shared_status(runs: list[dict]) -> tuple[str, str | None]:
+    """A shared crawl runs while any worker runs; then it is what its last run to end
+    says."""
+    if any(r.get("status") == "running" for r in runs):
+        return "running", None
+    last = max(runs, key=lambda r: r.get("finished_at") or "")
+    return last.get("status") or "interrupted", last.get("reason")
+
+
+def workers_summary(runs: Iterable[dict]) -> list[dict]:
+    """One entry per worker of a shared crawl: ``id``, ``host``, ``started_at`` (its first
+    run's), ``finished_at`` and ``status`` (its last run's), ``stats`` (summed over its
+    runs), ``pages_written``, ``edges_written``.
+
+    >>> workers_summary([{"worker": {"id": "w1", "host": "h"}, "started_at": "1",
+    ...   "finished_at": "2", "status": "finished", "stats": {"a": 1},
+    ...   "pages_written": 3, "edges_written": 4}])[0]["pages_written"]
+    3
+    """
+    by_id: dict[str, list[dict]] = {}
+    for run in runs:
+        worker = run.get("worker") or {}
+        by_id.setdefault(worker.get("id", ""), []).append(run)
+    summary = []
+    for wid, own in by_id.items():
+        summary.append(
+            {
+                "id": wid,
+                "host": (own[-1].get("worker") or {}).get("host"),
+                "started_at": own[0].get("started_at"),
+                "finished_at": own[-1].get("finished_at"),
+                "status": own[-1].get("status"),
+                "stats": sum_stats(r.get("stats") or {} for r in own),
+                "pages_written": sum(r.get("pages_written") or 0 for r in own),
+                "edges_written": sum(r.get("edges_written") or 0 for r in own),
+            }
+        )
+    return summary

@@ -126,6 +126,24 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
 SCHEDULER = "crawler.frontier.FrontierScheduler"
+# --- The frontier (docs/crawling.md, "Per-host queues" and "Shared crawls") ----------------
+#: Where the frontier lives: "sqlite" (one process; in JOBDIR when given) or "redis"
+#: (shared by every process with the same crawl_id and REDIS_URL). Default: redis when
+#: REDIS_URL is set, else sqlite.
+LINKGRAPH_FRONTIER = ""
+#: The Redis of a shared crawl, redis://HOST:PORT/DB. Default: none (not shared).
+REDIS_URL = None
+#: This process's name in a shared crawl (its part files and crawl.json entry carry it);
+#: restart a worker with the same id to take back its leases at once. Default: host-pid.
+LINKGRAPH_WORKER_ID = None
+#: Seconds a URL handed to a worker stays its own without a heartbeat; a dead worker's
+#: URLs go back to the queue after this. The heartbeat renews every quarter of it.
+LINKGRAPH_LEASE_SECONDS = 120.0
+#: A host answering 429/503 or timing out gets nothing for Retry-After seconds, else for
+#: this many, doubled at each failure in a row (0 turns backoff off)...
+LINKGRAPH_BACKOFF_SECONDS = 5.0
+#: ...up to this many.
+LINKGRAPH_BACKOFF_MAX_SECONDS = 300.0
 
 DOWNLOADER_MIDDLEWARES = {
     # robots.txt as RFC 9309 says (crawler/robots.py), in place of Scrapy's.
@@ -136,6 +154,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PromptStopMiddleware": 105,
     "crawler.middlewares.CrawlDelayMiddleware": 110,
     "crawler.middlewares.DomainBudgetMiddleware": 120,
+    # The frontier hears when each fetch is over (outermost) and which hosts ask for a
+    # pause (before Scrapy's retries).
+    "crawler.frontier.politeness.FrontierReleaseMiddleware": 50,
+    "crawler.frontier.politeness.HostBackoffMiddleware": 560,
     # Scrapy's decompression, except for robots.txt, which is decoded only as far as read.
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "crawler.robots.RobotsCompressionMiddleware": 590,

@@ -5,7 +5,7 @@ Rows are gathered in column lists and written as one Parquet file per table and 
 ``pages/part-N.parquet``; the edges file is renamed into place first and the pages file
 last, so the pages file is the commit point: on resume an edges part without its pages
 part is a half-written batch and is deleted, and the URLs in the pages files are exactly
-the pages stored. See ``crawler/frontier.py`` for how this makes kill-and-resume exact.
+the pages stored. See ``crawler/frontier/`` for how this makes kill-and-resume exact.
 
 Also used by anything else that produces crawl data (the sandbox truth export, later
 WARC ingest).
@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from crawler.atomic import write_parquet_atomic
 from crawler.schema import EDGES_SCHEMA, PAGES_SCHEMA
 
-__all__ = ["CrawlWriter", "stored_counts", "stored_pages"]
+__all__ = ["CrawlWriter", "stored_counts", "stored_pages", "stored_urls_of"]
 
 _PAGE_FIELDS = [f.name for f in PAGES_SCHEMA]
 # Link fields as produced by crawler.extract.Link, in that order.
@@ -56,40 +56,64 @@ def _parts(folder: Path, prefix: str = "part") -> dict[int, Path]:
     return found
 
 
-def stored_pages(out_dir: Path) -> tuple[list[str], Counter]:
+def _all_parts(folder: Path) -> dict[str, Path]:
+    """Every committed part of a table, by file name: those of every writer (one crawl
+    directory can have many, each with its own prefix: ``crawler.frontier``)."""
+    if not folder.is_dir():
+        return {}
+    return {p.name: p for p in folder.glob("*.parquet") if not p.name.startswith(".")}
+
+
+def stored_pages(out_dir: Path, prefix: str | None = None) -> tuple[list[str], Counter]:
     """Tidy a crawl directory after a stop and say what it stored.
 
     Deletes temporary files and edges parts whose pages part never appeared (a batch cut
-    short by a kill), then returns the stored page URLs and their count per registered
-    domain.
+    short by a kill) — only those named ``PREFIX-*`` when ``prefix`` is given (a shared
+    crawl: other processes are writing beside this one) — then returns the stored page
+    URLs of every part and their count per registered domain.
     """
     pages_dir, edges_dir = out_dir / "pages", out_dir / "edges"
+    mine = f".{prefix}-" if prefix else "."
     for folder in (pages_dir, edges_dir):
         if folder.is_dir():
             for p in folder.glob(".*.tmp"):
-                p.unlink()
-    pages = _parts(pages_dir)
-    for number, path in _parts(edges_dir).items():
-        if number not in pages:
-            path.unlink()
+                if p.name.startswith(mine):
+                    p.unlink(missing_ok=True)
+    pages = _all_parts(pages_dir)
+    for name, path in _all_parts(edges_dir).items():
+        if name not in pages and (prefix is None or name.startswith(f"{prefix}-")):
+            path.unlink(missing_ok=True)
     urls: list[str] = []
     per_domain: Counter = Counter()
-    for path in sorted(pages.values()):
-        table = pq.read_table(path, columns=["url", "domain"])
+    for name in sorted(pages):
+        table = pq.read_table(pages[name], columns=["url", "domain"])
         urls.extend(table.column("url").to_pylist())
         per_domain.update(table.column("domain").to_pylist())
     return urls, per_domain
 
 
-def stored_counts(out_dir: Path) -> tuple[int, int]:
-    """(pages, edges) stored in a crawl directory's committed batches, from the Parquet
-    footers only; an edges part without its pages part is not counted (it is not stored)."""
-    pages = _parts(out_dir / "pages")
+def stored_urls_of(out_dir: Path, prefix: str) -> set[str]:
+    """The page URLs one writer (``prefix``) stored: what a dead worker's expired leases
+    are checked against before they go back to the queue."""
+    urls: set[str] = set()
+    for name, path in _all_parts(out_dir / "pages").items():
+        if name.startswith(f"{prefix}-"):
+            urls.update(pq.read_table(path, columns=["url"]).column("url").to_pylist())
+    return urls
+
+
+def stored_counts(out_dir: Path, prefix: str | None = None) -> tuple[int, int]:
+    """(pages, edges) stored in a crawl directory's committed batches (of the writer
+    ``prefix`` only, when given), from the Parquet footers only; an edges part without its
+    pages part is not counted (it is not stored)."""
+    pages = _all_parts(out_dir / "pages")
+    if prefix is not None:
+        pages = {n: p for n, p in pages.items() if n.startswith(f"{prefix}-")}
     n_pages = sum(pq.read_metadata(path).num_rows for path in pages.values())
     n_edges = sum(
         pq.read_metadata(path).num_rows
-        for number, path in _parts(out_dir / "edges").items()
-        if number in pages
+        for name, path in _all_parts(out_dir / "edges").items()
+        if name in pages
     )
     return n_pages, n_edges
 

@@ -1,13 +1,16 @@
 """The ``Frontier`` contract: what the scheduler, the budget middleware and the writer rely
-on, for every store (``frontier_store``: SQLite today, Redis later).
+on, for every store (``frontier_store``: SQLite and Redis).
 
-Only the public interface is used: ``add``, ``is_seen``, ``pop``, ``mark``,
-``take_budget``, ``reconcile``, ``commit``, ``pending``, ``domains``, ``resumed``,
-``close``; the store fixture opens a frontier (again) and kills one.
+Only the public interface is used (``crawler.frontier.BaseFrontier``): the queue, the seen
+set and the budgets (``add``, ``is_seen``, ``pop``, ``mark``, ``take_budget``), per-host
+politeness (``release``, ``set_host_policy``, ``backoff``, ``wait_seconds``), resuming
+(``reconcile``, ``commit``, ``pending``, ``domains``, ``resumed``, ``close``); the store
+fixture opens a frontier (again) and kills one.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 import pytest
@@ -241,3 +244,95 @@ def test_every_page_is_stored_exactly_once_across_kills_and_resumes(frontier_sto
         frontier.add("http://a.com/0", 0, "seed")
     frontier.close()
     assert sorted(stored) == sorted(f"http://a.com/{i}" for i in range(_PAGES))
+
+
+# -- per-host queues and politeness --------------------------------------------------------
+def _hosts(items) -> list[str]:
+    return [url.split("/")[2] for url, _, _ in items]
+
+
+def test_a_host_has_no_more_urls_out_than_its_concurrency_until_one_comes_back(frontier_store):
+    frontier = frontier_store.open(concurrency=2)
+    for i in range(4):
+        frontier.add(f"http://a.com/{i}", 0)
+    assert _hosts(_drain(frontier)) == ["a.com", "a.com"]
+    frontier.release("http://a.com/0")
+    assert [url for url, _, _ in _drain(frontier)] == ["http://a.com/2"]
+    frontier.close()
+
+
+def test_a_delayed_host_waits_its_delay_after_each_fetch_while_others_are_served(frontier_store):
+    frontier = frontier_store.open(concurrency=2)
+    frontier.set_host_policy("slow.com", 0.4, 1)
+    for i in range(3):
+        frontier.add(f"http://slow.com/{i}", 0)
+        frontier.add(f"http://fast.com/{i}", 0)
+    first = _drain(frontier)
+    assert sorted(_hosts(first)) == ["fast.com", "fast.com", "slow.com"]
+    frontier.release("http://slow.com/0")
+    for url, _, _ in first:
+        if url.startswith("http://fast.com"):
+            frontier.release(url)
+    assert _hosts(_drain(frontier)) == ["fast.com"]  # slow.com waits its 0.4 s
+    assert 0.2 < frontier.wait_seconds() <= 0.4
+    time.sleep(0.45)
+    assert [url for url, _, _ in _drain(frontier)] == ["http://slow.com/1"]
+    frontier.close()
+
+
+def test_ready_hosts_take_turns(frontier_store):
+    frontier = frontier_store.open()
+    for host in ("a.com", "b.com", "c.com"):
+        for i in range(3):
+            frontier.add(f"http://{host}/{i}", 0)
+    assert _hosts(_drain(frontier)) == ["a.com", "b.com", "c.com"] * 3
+    frontier.close()
+
+
+def test_a_backed_off_host_is_not_served_until_its_time_has_passed(frontier_store):
+    frontier = frontier_store.open()
+    frontier.add("http://busy.com/1", 0)
+    frontier.add("http://busy.com/2", 0)
+    frontier.add("http://calm.com/1", 0)
+    assert frontier.pop()[0] == "http://busy.com/1"
+    frontier.backoff("busy.com", 0.4)
+    frontier.release("http://busy.com/1")
+    assert [url for url, _, _ in _drain(frontier)] == ["http://calm.com/1"]
+    time.sleep(0.45)
+    assert [url for url, _, _ in _drain(frontier)] == ["http://busy.com/2"]
+    frontier.close()
+
+
+def test_a_spent_budget_drops_the_domains_queued_urls_at_once(frontier_store):
+    frontier = frontier_store.open()
+    for i in range(50):
+        frontier.add(f"http://www.big.com/{i}", 0)
+        frontier.add(f"http://shop.big.com/{i}", 0)
+    frontier.add("http://other.com/", 0)
+    assert frontier.pending == 101
+    assert frontier.take_budget("big.com", 2) and frontier.take_budget("big.com", 2)
+    assert frontier.pending == 1
+    assert frontier.add("http://www.big.com/new", 1) is False
+    assert frontier.is_seen("http://www.big.com/new")
+    assert [url for url, _, _ in _drain(frontier)] == ["http://other.com/"]
+    frontier.close()
+
+
+def test_wait_seconds_is_none_when_nothing_is_queued_and_zero_when_a_host_is_ready(
+    frontier_store,
+):
+    frontier = frontier_store.open()
+    assert frontier.wait_seconds() is None
+    frontier.add("http://a.com/", 0)
+    assert frontier.wait_seconds() == 0
+    frontier.close()
+
+
+def test_wait_seconds_leaves_out_hosts_that_wait_for_a_url_to_come_back(frontier_store):
+    frontier = frontier_store.open(concurrency=1)
+    frontier.add("http://a.com/1", 0)
+    frontier.add("http://a.com/2", 0)
+    frontier.pop()
+    frontier.pop()  # a.com now has its one URL out
+    assert frontier.wait_seconds() is None
+    frontier.close()

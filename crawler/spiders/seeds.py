@@ -26,7 +26,6 @@ from crawler.rows import error_row, page_record
 from crawler.schema import DISCOVERED_BY
 from crawler.sitemapfetch import SitemapFetcher
 from crawler.urls import host_of, registered_domain
-from crawler.writer import stored_pages
 
 
 class SeedsSpider(scrapy.Spider):
@@ -40,7 +39,7 @@ class SeedsSpider(scrapy.Spider):
         settings = crawler.settings
         spider.options = parse_options(kwargs, settings)
         spider.output_dir = Path(settings.get("DATA_DIR")) / spider.options.crawl_id
-        spider.frontier = Frontier.for_crawler(crawler)
+        spider.frontier = Frontier.for_crawler(crawler, spider.options.crawl_id)
         spider.html_types = set(settings.getlist("LINKGRAPH_HTML_TYPES"))
         spider.seed_domains = {registered_domain(host_of(u)) for u in spider.options.seeds}
         spider.sitemaps = SitemapFetcher.from_crawler(crawler) if spider.options.sitemaps else None
@@ -52,19 +51,6 @@ class SeedsSpider(scrapy.Spider):
         super().__init__(name=self.name)
 
     options: CrawlOptions
-
-    # -- frontier --------------------------------------------------------------------------
-    def prepare_frontier(self, frontier: Frontier) -> None:
-        """Called by the scheduler when the crawl opens: resume from what was stored."""
-        urls, per_domain = stored_pages(self.output_dir) if self.output_dir.exists() else ([], {})
-        if urls or frontier.resumed:
-            frontier.reconcile(urls, per_domain)
-            self.logger.info(
-                "Resuming crawl %s: %d pages stored, %d URLs queued",
-                self.options.crawl_id,
-                len(urls),
-                frontier.pending,
-            )
 
     def make_request(self, url: str, depth: int, kind: str) -> scrapy.Request:
         host = host_of(url)
