@@ -186,10 +186,14 @@ def _encoded(column: pa.Array) -> pa.Array:
     return column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
 
 
-def read_links(crawl_dirs: Sequence[str | os.PathLike[str]], *, level: str = "domain") -> Links:
-    """The links between different nodes (domains or hosts) in the crawls, each once.
+def _combined(batches: list[pa.RecordBatch]) -> pa.RecordBatch:
+    """One batch of ``batches``, dictionaries unified (hashing dictionaries, not rows)."""
+    return pa.Table.from_batches(batches).unify_dictionaries().combine_chunks().to_batches()[0]
 
-    The scanner's threads decode the next batches while a thread of their own turns each
+
+def read_links(crawl_dirs: Sequence[str | os.PathLike[str]], *, level: str = "domain") -> Links:
+    """The links between different nodes (domains or hosts) in the crawls, each once. The
+    scanner's threads decode the next batches while a thread of their own turns each
     decoded batch into links (numpy's sorts and gathers release the GIL).
 
     Raises ``ValueError`` for an unknown level and ``graph.store.CrawlDirError`` /
@@ -223,19 +227,34 @@ def read_links(crawl_dirs: Sequence[str | os.PathLike[str]], *, level: str = "do
             fragment_readahead=1,
         )
         # Batches of one file come in order, so a batch's first row in its file is the
-        # count of that file's rows before it (what a later exact check reads back).
+        # count of that file's rows before it (what a later exact check reads back). A
+        # file's batches are merged up to _BATCH_ROWS rows: small row groups (sorted by
+        # target domain, so statistics prune) would spread a page over many parts.
+        group: list[pa.RecordBatch] = []
+        group_path, group_start, group_rows = "", 0, 0
+
+        def submit() -> None:
+            batch = group[0] if len(group) == 1 else _combined(group)
+            pending.append(pool.submit(_part, batch, level, group_path, group_start))
+            if len(pending) > 4:
+                parts.append(pending.popleft().result())
+            group.clear()
+
         for tagged in scanner.scan_batches():
             batch, path = tagged.record_batch, tagged.fragment.path
+            if group and (path != group_path or group_rows + batch.num_rows > _BATCH_ROWS):
+                submit()
             if batch.num_rows:
+                if not group:
+                    group_path, group_start, group_rows = path, offsets[path], 0
                 arrays = [_encoded(c) if pa.types.is_string(c.type) else c for c in batch.columns]
-                batch = pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
-                pending.append(pool.submit(_part, batch, level, path, offsets[path]))
-                if len(pending) > 4:
-                    parts.append(pending.popleft().result())
+                group.append(pa.RecordBatch.from_arrays(arrays, names=batch.schema.names))
+                group_rows += batch.num_rows
             offsets[path] += batch.num_rows
+        if group:
+            submit()
         parts.extend(future.result() for future in pending)
-    # The decoded batches are gone; their memory would otherwise stay with Arrow's
-    # allocator while numpy, which has its own, makes the graph.
+    # Return the decoded batches' memory: numpy, which has its own allocator, makes the graph.
     pa.default_memory_pool().release_unused()
     with reading(files):
         return _merge(parts, level)

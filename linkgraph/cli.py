@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "linkgraph.commands.rank",
     "linkgraph.commands.research",
     "linkgraph.commands.report",
+    "linkgraph.commands.compact",
 )
 
 
