@@ -7,11 +7,13 @@ as the crawler writes Parquet (zstd, dictionary-encoded strings, 1M-row row grou
 domains follow a Zipf law, so the most linked domains have millions of backlinks.
 
 Then, for each query, a fresh subprocess runs ``graph.research.backlinks`` /
-``graph.research.intersect`` (the same functions as the CLI) and reports wall time and peak
-RSS: first over the raw edge files (``LINKGRAPH_RESEARCH_INDEX=0``), then after
-``graph.research.build_index`` (timed too). The peer they are measured against, in the same
-run, is the naive way: the core of the same query with pyarrow (``pyarrow.dataset`` filter,
-then ``group_by``).
+``graph.research.intersect`` (the same functions as the CLI; DuckDB underneath) and reports
+wall time and peak RSS, over four layouts of the same rows: the generated files (unsorted,
+as older crawlers wrote them: the peer, DuckDB scanning unsorted files), the crawl as
+today's writer writes it (``research_layouts.written_layout``), the crawl after
+``linkgraph compact`` (timed too), and the unsorted files with ``linkgraph index``. With
+``--pyarrow``, also the core of each query in plain pyarrow (a dataset filter, then
+``group_by``).
 
 Usage::
 
@@ -308,7 +310,7 @@ def run_query(crawl: Path, authority: Path, kind: str, engine: str, targets: lis
         targets=targets,
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env
+        ["nice", sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env
     )
     if done.returncode != 0:
         raise SystemExit(f"{engine} {kind} failed:\n{done.stderr}")
@@ -322,7 +324,10 @@ def main() -> int:
     parser.add_argument(
         "--keep-index", action="store_true", help="reuse an index built by an earlier run"
     )
+    parser.add_argument("--pyarrow", action="store_true", help="also run the pyarrow peer")
     args = parser.parse_args()
+    from research_layouts import compacted_layout, written_layout
+
     crawl = ROOT / "benchmarks" / "out" / f"research-{args.edges}"
     if not (crawl / "pages" / "part-000000.parquet").exists():
         print(f"generating {args.edges:,} edges into {crawl} ...", file=sys.stderr)
@@ -335,6 +340,15 @@ def main() -> int:
     names = domain_names()
     size = sum(p.stat().st_size for p in (crawl / "edges").glob("*.parquet"))
     print(f"dataset: {args.edges:,} edges, {size / 1e9:.2f} GB of Parquet, {DOMAINS:,} domains")
+    t0 = time.perf_counter()
+    written = written_layout(crawl, crawl.with_name(crawl.name + "-written"))
+    files = len(list((written / "edges").glob("*.parquet")))
+    print(f"as written by the crawler: {files} files ({time.perf_counter() - t0:.0f} s)")
+    compacted, figures = compacted_layout(crawl, crawl.with_name(crawl.name + "-compacted"))
+    print(
+        f"compact: {figures['seconds']:.1f} s, peak RSS {figures['peak_bytes'] / 2**30:.2f} GiB, "
+        f"{figures['files']} files"
+    )
     cases = [
         ("backlinks", [names[100]], "backlink profile, Zipf rank 100"),
         ("backlinks", [names[1000]], "backlink profile, Zipf rank 1000"),
@@ -343,12 +357,15 @@ def main() -> int:
     ]
     if not args.keep_index:
         shutil.rmtree(crawl / "research-index", ignore_errors=True)
+    contenders = [("scan", crawl, "unsorted"), ("scan", written, "written"), ("scan", compacted, "compacted"), ("index", crawl, "index")]  # fmt: skip
+    if args.pyarrow:
+        contenders.insert(0, ("pyarrow", crawl, "pyarrow"))
     results: dict[tuple[str, str], dict] = {}
-    for engine in ("pyarrow", "scan", "index"):
+    for engine, folder, layout in contenders:
         if engine == "index" and not (crawl / "research-index").exists():
             started = time.perf_counter()
             done = subprocess.run(
-                [sys.executable, "-c", INDEX.format(root=str(ROOT), crawl=str(crawl))],
+                ["nice", sys.executable, "-c", INDEX.format(root=str(ROOT), crawl=str(crawl))],
                 capture_output=True, text=True, check=True,
             )  # fmt: skip
             peak = json.loads(done.stdout.strip().splitlines()[-1])["peak_bytes"]
@@ -357,22 +374,24 @@ def main() -> int:
                 f"peak RSS {peak / 2**30:.2f} GiB"
             )
         for kind, targets, label in cases:
-            runs = [run_query(crawl, authority, kind, engine, targets) for _ in range(args.repeat)]
+            runs = [run_query(folder, authority, kind, engine, targets) for _ in range(args.repeat)]
             best = min(runs, key=lambda r: r["seconds"])
-            results[(label, engine)] = best
+            results[(label, layout)] = best
             print(
-                f"{label:38s} {engine:8s} best of {args.repeat}: {best['seconds']:6.2f} s, "
-                f"peak RSS {best['peak_bytes'] / 2**30:.2f} GiB, rows {best['rows']:,}",
+                f"{label:38s} {layout:10s} best of {args.repeat}: {best['seconds']:6.2f} s, "
+                f"peak RSS {best['peak_bytes'] / 2**30:.2f} GiB, rows {best['rows']:,}, "
+                f"load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
     for _, _, label in cases:
-        peer = results[(label, "pyarrow")]["seconds"]
-        print(
-            f"{label:38s} speed vs pyarrow: scan {peer / results[(label, 'scan')]['seconds']:.1f}x, "
-            f"index {peer / results[(label, 'index')]['seconds']:.1f}x"
+        peer = results[(label, "unsorted")]["seconds"]
+        ratios = ", ".join(
+            f"{layout} {results[(label, layout)]['seconds'] / peer:.2f}x"
+            for _, _, layout in contenders
+            if layout != "unsorted"
         )
-    load = Path("/proc/loadavg").read_text().split()[:3]
-    print(f"load average during the run: {' '.join(load)}")
+        print(f"{label:38s} time / DuckDB on the unsorted files: {ratios}")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 
