@@ -317,14 +317,13 @@ def run_query(crawl: Path, authority: Path, kind: str, engine: str, targets: lis
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def main() -> int:
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edges", type=int, default=50_000_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument(
-        "--keep-index", action="store_true", help="reuse an index built by an earlier run"
-    )
+    parser.add_argument("--keep-index", action="store_true", help="reuse an earlier index")
     parser.add_argument("--pyarrow", action="store_true", help="also run the pyarrow peer")
+    parser.add_argument("--no-index", action="store_true", help="skip linkgraph index")
     args = parser.parse_args()
     from research_layouts import compacted_layout, written_layout
 
@@ -360,6 +359,8 @@ def main() -> int:
     contenders = [("scan", crawl, "unsorted"), ("scan", written, "written"), ("scan", compacted, "compacted"), ("index", crawl, "index")]  # fmt: skip
     if args.pyarrow:
         contenders.insert(0, ("pyarrow", crawl, "pyarrow"))
+    if args.no_index:
+        contenders.pop()
     results: dict[tuple[str, str], dict] = {}
     for engine, folder, layout in contenders:
         if engine == "index" and not (crawl / "research-index").exists():
@@ -392,8 +393,7 @@ def main() -> int:
         )
         print(f"{label:38s} time / DuckDB on the unsorted files: {ratios}")
     print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
