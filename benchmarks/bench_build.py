@@ -59,7 +59,8 @@ import duckdb
 from graph.links import followable_sql
 spill = tempfile.mkdtemp(prefix="bench-build-duckdb-")
 t0 = time.perf_counter()
-con = duckdb.connect(config={{"memory_limit": "2GB", "threads": 2, "temp_directory": spill}})
+con = duckdb.connect(config={{"memory_limit": "2GB", "threads": 2, "temp_directory": spill,
+                             "enable_progress_bar": False}})
 con.execute("CREATE VIEW edges AS SELECT * FROM read_parquet({files!r})")
 con.execute(
     "CREATE TABLE names AS SELECT name, (row_number() OVER (ORDER BY name) - 1)::INTEGER AS id "
@@ -83,13 +84,14 @@ def run(code: str) -> dict:
     )
     if done.returncode != 0:
         raise SystemExit(done.stderr)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(next(x for x in reversed(done.stdout.splitlines()) if x.startswith("{")))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edges", type=int, default=100_000_000)
     parser.add_argument("--keep", action="store_true", help="keep the generated dataset")
+    parser.add_argument("--only", choices=("ours", "duckdb"), help="run one contender only")
     args = parser.parse_args()
     from bench_research import generate
 
@@ -106,23 +108,27 @@ def main() -> int:
     print(f"dataset: {args.edges:,} rows, {size / 1e9:.2f} GB in {len(files)} files")
     try:
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        ours = run(OURS.format(root=str(ROOT), crawl=str(crawl)))
-        print(
-            f"ours: build {ours['build']:.1f} s, rank + table {ours['rank']:.1f} s, "
-            f"{ours['nodes']:,} domains, {ours['edges']:,} edges, "
-            f"peak RSS {ours['peak_bytes'] / 2**30:.2f} GiB; "
-            f"load {os.getloadavg()[0]:.2f}",
-            flush=True,
-        )
-        duck = run(DUCKDB.format(root=str(ROOT), files=files))
-        print(
-            f"DuckDB distinct int32 pairs: {duck['build']:.1f} s, {duck['edges']:,} pairs, "
-            f"peak RSS {duck['peak_bytes'] / 2**30:.2f} GiB; load {os.getloadavg()[0]:.2f}"
-        )
-        print(
-            f"ours / DuckDB: build {ours['build'] / duck['build']:.2f}x, "
-            f"build + rank {(ours['build'] + ours['rank']) / duck['build']:.2f}x"
-        )
+        ours = duck = None
+        if args.only != "duckdb":
+            ours = run(OURS.format(root=str(ROOT), crawl=str(crawl)))
+            print(
+                f"ours: build {ours['build']:.1f} s, rank + table {ours['rank']:.1f} s, "
+                f"{ours['nodes']:,} domains, {ours['edges']:,} edges, "
+                f"peak RSS {ours['peak_bytes'] / 2**30:.2f} GiB; "
+                f"load {os.getloadavg()[0]:.2f}",
+                flush=True,
+            )
+        if args.only != "ours":
+            duck = run(DUCKDB.format(root=str(ROOT), files=files))
+            print(
+                f"DuckDB distinct int32 pairs: {duck['build']:.1f} s, {duck['edges']:,} pairs, "
+                f"peak RSS {duck['peak_bytes'] / 2**30:.2f} GiB; load {os.getloadavg()[0]:.2f}"
+            )
+        if ours and duck:
+            print(
+                f"ours / DuckDB: build {ours['build'] / duck['build']:.2f}x, "
+                f"build + rank {(ours['build'] + ours['rank']) / duck['build']:.2f}x"
+            )
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         if made and not args.keep:
