@@ -323,7 +323,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep-index", action="store_true", help="reuse an earlier index")
     parser.add_argument("--pyarrow", action="store_true", help="also run the pyarrow peer")
-    parser.add_argument("--no-index", action="store_true", help="skip linkgraph index")
+    parser.add_argument("--skip", nargs="*", default=[], help="layouts to skip (e.g. index)")
     args = parser.parse_args()
     from research_layouts import compacted_layout, written_layout
 
@@ -343,11 +343,13 @@ def main() -> None:
     written = written_layout(crawl, crawl.with_name(crawl.name + "-written"))
     files = len(list((written / "edges").glob("*.parquet")))
     print(f"as written by the crawler: {files} files ({time.perf_counter() - t0:.0f} s)")
-    compacted, figures = compacted_layout(crawl, crawl.with_name(crawl.name + "-compacted"))
-    print(
-        f"compact: {figures['seconds']:.1f} s, peak RSS {figures['peak_bytes'] / 2**30:.2f} GiB, "
-        f"{figures['files']} files"
-    )
+    compacted = crawl.with_name(crawl.name + "-compacted")
+    if "compacted" not in args.skip:
+        compacted, figures = compacted_layout(crawl, compacted)
+        print(
+            f"compact: {figures['seconds']:.1f} s, peak RSS "
+            f"{figures['peak_bytes'] / 2**30:.2f} GiB, {figures['files']} files"
+        )
     cases = [
         ("backlinks", [names[100]], "backlink profile, Zipf rank 100"),
         ("backlinks", [names[1000]], "backlink profile, Zipf rank 1000"),
@@ -359,8 +361,7 @@ def main() -> None:
     contenders = [("scan", crawl, "unsorted"), ("scan", written, "written"), ("scan", compacted, "compacted"), ("index", crawl, "index")]  # fmt: skip
     if args.pyarrow:
         contenders.insert(0, ("pyarrow", crawl, "pyarrow"))
-    if args.no_index:
-        contenders.pop()
+    contenders = [c for c in contenders if c[2] not in args.skip]
     results: dict[tuple[str, str], dict] = {}
     for engine, folder, layout in contenders:
         if engine == "index" and not (crawl / "research-index").exists():
@@ -384,7 +385,7 @@ def main() -> None:
                 f"load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
-    for _, _, label in cases:
+    for _, _, label in cases if "unsorted" not in args.skip else []:
         peer = results[(label, "unsorted")]["seconds"]
         ratios = ", ".join(
             f"{layout} {results[(label, layout)]['seconds'] / peer:.2f}x"
