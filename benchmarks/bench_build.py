@@ -59,8 +59,8 @@ import duckdb
 from graph.links import followable_sql
 spill = tempfile.mkdtemp(prefix="bench-build-duckdb-")
 t0 = time.perf_counter()
-con = duckdb.connect(config={{"memory_limit": "2GB", "threads": 2, "temp_directory": spill,
-                             "enable_progress_bar": False}})
+con = duckdb.connect(config={{"memory_limit": "2GB", "threads": 2, "temp_directory": spill}})
+con.execute("SET enable_progress_bar = false")
 con.execute("CREATE VIEW edges AS SELECT * FROM read_parquet({files!r})")
 con.execute(
     "CREATE TABLE names AS SELECT name, (row_number() OVER (ORDER BY name) - 1)::INTEGER AS id "
