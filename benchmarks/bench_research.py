@@ -12,8 +12,7 @@ wall time and peak RSS, over four layouts of the same rows: the generated files 
 as older crawlers wrote them: the peer, DuckDB scanning unsorted files), the crawl as
 today's writer writes it (``research_layouts.written_layout``), the crawl after
 ``linkgraph compact`` (timed too), and the unsorted files with ``linkgraph index``. With
-``--pyarrow``, also the core of each query in plain pyarrow (a dataset filter, then
-``group_by``).
+``--pyarrow``, also each query's core in plain pyarrow (a dataset filter, ``group_by``).
 
 Usage::
 
@@ -256,7 +255,7 @@ from graph import research
 crawl, kind, engine = {crawl!r}, {kind!r}, {engine!r}
 authority = pq.read_table({authority!r})
 targets = {targets!r}
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 if engine == "linkgraph":
     if kind == "backlinks":
         result = research.backlinks(targets[0], [crawl], authority=authority)
@@ -282,9 +281,9 @@ else:
         t = data.to_table(columns=["src_domain", "dst_domain"], filter=flt)
         g = t.group_by("src_domain").aggregate([("dst_domain", "count_distinct")])
         rows, summary = g.num_rows, t.num_rows
-seconds = time.perf_counter() - t0
+seconds, cpu = time.perf_counter() - t0, time.process_time()
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({{"seconds": seconds, "rows": rows, "summary": summary, "peak_bytes": peak}}))
+print(json.dumps({{"seconds": seconds, "cpu": cpu - c0, "rows": rows, "summary": summary, "peak_bytes": peak}}))
 """
 
 
@@ -310,7 +309,7 @@ def run_query(crawl: Path, authority: Path, kind: str, engine: str, targets: lis
         targets=targets,
     )
     done = subprocess.run(
-        ["nice", sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env
     )
     if done.returncode != 0:
         raise SystemExit(f"{engine} {kind} failed:\n{done.stderr}")
@@ -367,7 +366,7 @@ def main() -> None:
         if engine == "index" and not (crawl / "research-index").exists():
             started = time.perf_counter()
             done = subprocess.run(
-                ["nice", sys.executable, "-c", INDEX.format(root=str(ROOT), crawl=str(crawl))],
+                [sys.executable, "-c", INDEX.format(root=str(ROOT), crawl=str(crawl))],
                 capture_output=True, text=True, check=True,
             )  # fmt: skip
             peak = json.loads(done.stdout.strip().splitlines()[-1])["peak_bytes"]
@@ -380,7 +379,8 @@ def main() -> None:
             best = min(runs, key=lambda r: r["seconds"])
             results[(label, layout)] = best
             print(
-                f"{label:38s} {layout:10s} best of {args.repeat}: {best['seconds']:6.2f} s, "
+                f"{label:38s} {layout:10s} best of {args.repeat}: {best['seconds']:6.2f} s "
+                f"(CPU {best['cpu']:.2f} s), "
                 f"peak RSS {best['peak_bytes'] / 2**30:.2f} GiB, rows {best['rows']:,}, "
                 f"load {os.getloadavg()[0]:.1f}",
                 flush=True,
