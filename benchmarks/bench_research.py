@@ -313,7 +313,7 @@ def run_query(crawl: Path, authority: Path, kind: str, engine: str, targets: lis
     )
     if done.returncode != 0:
         raise SystemExit(f"{engine} {kind} failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(next(x for x in reversed(done.stdout.splitlines()) if x.startswith("{")))
 
 
 def main() -> None:
