@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
 sys.path.insert(0, str(ROOT))
 
-from rank_datasets import dataset_dir, later_copy  # noqa: E402 (benchmarks/, beside this)
+from rank_datasets import dataset_dir, later_copy, relaid  # noqa: E402 (benchmarks/, beside this)
 from rank_peers import bandwidth, run_igraph, run_networkx, run_solvers  # noqa: E402
 
 
@@ -242,6 +242,22 @@ def main() -> None:
             f"igraph {theirs['peak_mb']:.0f}",
             flush=True,
         )
+    for layout in ("written", "pyarrow"):
+        if layout in args.skip:
+            continue
+        other = relaid(big, layout)
+        mine = spawn("ours_plain", other)
+        theirs = spawn("igraph", other) if "igraph" not in args.skip else None
+        print(f"ours, {layout} layout", json.dumps(mine), flush=True)
+        if theirs:
+            print(f"igraph, {layout} layout", json.dumps(theirs), flush=True)
+            print(
+                f"ours / igraph on the {layout} layout: "
+                f"{mine['total_s'] / theirs['total_s']:.2f}x time; peak MB ours "
+                f"{mine['peak_mb']:.0f}, igraph {theirs['peak_mb']:.0f}; "
+                f"load {os.getloadavg()[0]:.2f}",
+                flush=True,
+            )
     if "networkx" not in args.skip:
         ours_small = spawn("ours", small)
         nx_small = spawn("networkx", small)

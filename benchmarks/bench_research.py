@@ -7,11 +7,12 @@ as the crawler writes Parquet (zstd, dictionary-encoded strings, 1M-row row grou
 domains follow a Zipf law, so the most linked domains have millions of backlinks.
 
 Then, for each query, a fresh subprocess runs ``graph.research.backlinks`` /
-``graph.research.intersect`` (the same functions as the CLI) and reports wall time and peak
-RSS: first over the raw edge files (``LINKGRAPH_RESEARCH_INDEX=0``), then after
-``graph.research.build_index`` (timed too). The peer they are measured against, in the same
-run, is the naive way: the core of the same query with pyarrow (``pyarrow.dataset`` filter,
-then ``group_by``).
+``graph.research.intersect`` (the same functions as the CLI; DuckDB underneath) and reports
+wall time and peak RSS, over four layouts of the same rows: the generated files (unsorted,
+as older crawlers wrote them: the peer, DuckDB scanning unsorted files), the crawl as
+today's writer writes it (``research_layouts.written_layout``), the crawl after
+``linkgraph compact`` (timed too), and the unsorted files with ``linkgraph index``. With
+``--pyarrow``, also each query's core in plain pyarrow (a dataset filter, ``group_by``).
 
 Usage::
 
@@ -254,7 +255,7 @@ from graph import research
 crawl, kind, engine = {crawl!r}, {kind!r}, {engine!r}
 authority = pq.read_table({authority!r})
 targets = {targets!r}
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 if engine == "linkgraph":
     if kind == "backlinks":
         result = research.backlinks(targets[0], [crawl], authority=authority)
@@ -280,9 +281,9 @@ else:
         t = data.to_table(columns=["src_domain", "dst_domain"], filter=flt)
         g = t.group_by("src_domain").aggregate([("dst_domain", "count_distinct")])
         rows, summary = g.num_rows, t.num_rows
-seconds = time.perf_counter() - t0
+seconds, cpu = time.perf_counter() - t0, time.process_time()
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({{"seconds": seconds, "rows": rows, "summary": summary, "peak_bytes": peak}}))
+print(json.dumps({{"seconds": seconds, "cpu": cpu - c0, "rows": rows, "summary": summary, "peak_bytes": peak}}))
 """
 
 
@@ -312,17 +313,19 @@ def run_query(crawl: Path, authority: Path, kind: str, engine: str, targets: lis
     )
     if done.returncode != 0:
         raise SystemExit(f"{engine} {kind} failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(next(x for x in reversed(done.stdout.splitlines()) if x.startswith("{")))
 
 
-def main() -> int:
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edges", type=int, default=50_000_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument(
-        "--keep-index", action="store_true", help="reuse an index built by an earlier run"
-    )
+    parser.add_argument("--keep-index", action="store_true", help="reuse an earlier index")
+    parser.add_argument("--pyarrow", action="store_true", help="also run the pyarrow peer")
+    parser.add_argument("--skip", nargs="*", default=[], help="layouts to skip (e.g. index)")
     args = parser.parse_args()
+    from research_layouts import compacted_layout, written_layout
+
     crawl = ROOT / "benchmarks" / "out" / f"research-{args.edges}"
     if not (crawl / "pages" / "part-000000.parquet").exists():
         print(f"generating {args.edges:,} edges into {crawl} ...", file=sys.stderr)
@@ -335,6 +338,17 @@ def main() -> int:
     names = domain_names()
     size = sum(p.stat().st_size for p in (crawl / "edges").glob("*.parquet"))
     print(f"dataset: {args.edges:,} edges, {size / 1e9:.2f} GB of Parquet, {DOMAINS:,} domains")
+    t0 = time.perf_counter()
+    written = written_layout(crawl, crawl.with_name(crawl.name + "-written"))
+    files = len(list((written / "edges").glob("*.parquet")))
+    print(f"as written by the crawler: {files} files ({time.perf_counter() - t0:.0f} s)")
+    compacted = crawl.with_name(crawl.name + "-compacted")
+    if "compacted" not in args.skip:
+        compacted, figures = compacted_layout(crawl, compacted)
+        print(
+            f"compact: {figures['seconds']:.1f} s, peak RSS "
+            f"{figures['peak_bytes'] / 2**30:.2f} GiB, {figures['files']} files"
+        )
     cases = [
         ("backlinks", [names[100]], "backlink profile, Zipf rank 100"),
         ("backlinks", [names[1000]], "backlink profile, Zipf rank 1000"),
@@ -343,8 +357,12 @@ def main() -> int:
     ]
     if not args.keep_index:
         shutil.rmtree(crawl / "research-index", ignore_errors=True)
+    contenders = [("scan", crawl, "unsorted"), ("scan", written, "written"), ("scan", compacted, "compacted"), ("index", crawl, "index")]  # fmt: skip
+    if args.pyarrow:
+        contenders.insert(0, ("pyarrow", crawl, "pyarrow"))
+    contenders = [c for c in contenders if c[2] not in args.skip]
     results: dict[tuple[str, str], dict] = {}
-    for engine in ("pyarrow", "scan", "index"):
+    for engine, folder, layout in contenders:
         if engine == "index" and not (crawl / "research-index").exists():
             started = time.perf_counter()
             done = subprocess.run(
@@ -357,24 +375,26 @@ def main() -> int:
                 f"peak RSS {peak / 2**30:.2f} GiB"
             )
         for kind, targets, label in cases:
-            runs = [run_query(crawl, authority, kind, engine, targets) for _ in range(args.repeat)]
+            runs = [run_query(folder, authority, kind, engine, targets) for _ in range(args.repeat)]
             best = min(runs, key=lambda r: r["seconds"])
-            results[(label, engine)] = best
+            results[(label, layout)] = best
             print(
-                f"{label:38s} {engine:8s} best of {args.repeat}: {best['seconds']:6.2f} s, "
-                f"peak RSS {best['peak_bytes'] / 2**30:.2f} GiB, rows {best['rows']:,}",
+                f"{label:38s} {layout:10s} best of {args.repeat}: {best['seconds']:6.2f} s "
+                f"(CPU {best['cpu']:.2f} s), "
+                f"peak RSS {best['peak_bytes'] / 2**30:.2f} GiB, rows {best['rows']:,}, "
+                f"load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
-    for _, _, label in cases:
-        peer = results[(label, "pyarrow")]["seconds"]
-        print(
-            f"{label:38s} speed vs pyarrow: scan {peer / results[(label, 'scan')]['seconds']:.1f}x, "
-            f"index {peer / results[(label, 'index')]['seconds']:.1f}x"
+    for _, _, label in cases if "unsorted" not in args.skip else []:
+        peer = results[(label, "unsorted")]["seconds"]
+        ratios = ", ".join(
+            f"{layout} {results[(label, layout)]['seconds'] / peer:.2f}x"
+            for _, _, layout in contenders
+            if layout != "unsorted"
         )
-    load = Path("/proc/loadavg").read_text().split()[:3]
-    print(f"load average during the run: {' '.join(load)}")
-    return 0
+        print(f"{label:38s} time / DuckDB on the unsorted files: {ratios}")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

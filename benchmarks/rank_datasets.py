@@ -137,3 +137,43 @@ def later_copy(folder: Path, days: int = 1) -> Path:
             )
     (copy / "done").write_text("")
     return copy
+
+
+def relaid(folder: Path, layout: str) -> Path:
+    """The same rows in another layout, beside ``folder`` (made once):
+
+    - ``written``: as ``crawler.writer.CrawlWriter`` writes today, one file per
+      50,000-row batch, sorted by target domain in ``EDGES_ROW_GROUP``-row row groups;
+    - ``pyarrow``: as other writers lay edges out (archive ingest, users' own pipelines):
+      ``pyarrow.parquet.write_table``'s defaults on 2M-row chunks (row groups of about 1M
+      rows, each with its own large dictionaries; snappy).
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from crawler.schema import EDGES_SCHEMA
+    from crawler.writer import EDGES_ROW_GROUP, EDGES_SORT
+
+    copy = folder.with_name(f"{folder.name}-{layout}")
+    if (copy / "done").exists():
+        return copy
+    (copy / "edges").mkdir(parents=True, exist_ok=True)
+    (copy / "pages").mkdir(exist_ok=True)
+    rows = 50_000 if layout == "written" else 2_000_000
+    part = 0
+    for path in sorted((folder / "edges").glob("*.parquet")):
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=rows):
+            table = pa.Table.from_batches([batch]).cast(EDGES_SCHEMA)
+            target = copy / "edges" / f"part-{part:06d}.parquet"
+            if layout == "written":
+                pq.write_table(
+                    table.sort_by(EDGES_SORT),
+                    target,
+                    compression="zstd",
+                    row_group_size=EDGES_ROW_GROUP,
+                )
+            else:
+                pq.write_table(table, target)
+            part += 1
+    (copy / "done").write_text("")
+    return copy

@@ -7,6 +7,11 @@ last, so the pages file is the commit point: on resume an edges part without its
 part is a half-written batch and is deleted, and the URLs in the pages files are exactly
 the pages stored. See ``crawler/frontier/`` for how this makes kill-and-resume exact.
 
+A batch's edges are sorted by target domain and written in row groups of
+``EDGES_ROW_GROUP`` rows, so each row group's ``dst_domain`` statistics (min/max) cover a
+narrow range of domains and a backlink query skips the row groups that cannot hold its
+domain (``docs/research.md``, "Fast on the crawl as written").
+
 Also used by anything else that produces crawl data (the sandbox truth export, later
 WARC ingest).
 """
@@ -26,7 +31,22 @@ import pyarrow.parquet as pq
 from crawler.atomic import write_parquet_atomic
 from crawler.schema import EDGES_SCHEMA, PAGES_SCHEMA
 
-__all__ = ["CrawlWriter", "stored_counts", "stored_pages", "stored_urls_of"]
+__all__ = [
+    "EDGES_ROW_GROUP",
+    "EDGES_SORT",
+    "CrawlWriter",
+    "stored_counts",
+    "stored_pages",
+    "stored_urls_of",
+]
+
+#: Rows per row group of an edges part: small enough that the row groups of a 50,000-edge
+#: batch sorted by target domain each cover a few hundred domains, large enough that the
+#: per-row-group dictionaries and statistics stay a small part of the file.
+EDGES_ROW_GROUP = 8_192
+#: The order of the rows in an edges part: by target domain, then by source page (a page's
+#: links to one domain stay together).
+EDGES_SORT = [("dst_domain", "ascending"), ("src_url", "ascending"), ("position", "ascending")]
 
 _PAGE_FIELDS = [f.name for f in PAGES_SCHEMA]
 # Link fields as produced by crawler.extract.Link, in that order.
@@ -43,6 +63,11 @@ _LINK_FIELDS = (
     "placement",
     "position",
 )
+
+
+#: Edges files ``linkgraph compact`` writes (``graph.compact``): the edges of committed
+#: batches rewritten together, never a batch cut short, so resume's tidying leaves them.
+COMPACTED_PREFIX = "compacted-"
 
 
 def _parts(folder: Path, prefix: str = "part") -> dict[int, Path]:
@@ -81,6 +106,8 @@ def stored_pages(out_dir: Path, prefix: str | None = None) -> tuple[list[str], C
                     p.unlink(missing_ok=True)
     pages = _all_parts(pages_dir)
     for name, path in _all_parts(edges_dir).items():
+        if name.startswith(COMPACTED_PREFIX):
+            continue  # a compacted file (linkgraph compact) holds committed batches' edges
         if name not in pages and (prefix is None or name.startswith(f"{prefix}-")):
             path.unlink(missing_ok=True)
     urls: list[str] = []
@@ -127,6 +154,7 @@ class CrawlWriter:
     of the batch: ``crawler/warcout.py``); ``after_write`` gets the URLs of the pages
     just stored. ``prefix`` names the parts (``PREFIX-NNNNNN.parquet``): archive ingest
     gives each input file its own, so re-running it replaces that file's parts only.
+    ``edges_row_group``: rows per row group of an edges part (``EDGES_ROW_GROUP``).
     """
 
     def __init__(
@@ -141,6 +169,7 @@ class CrawlWriter:
         after_write: Callable[[list[str]], None] | None = None,
         on_batch: Callable[[int, list[str]], None] | None = None,
         prefix: str = "part",
+        edges_row_group: int = EDGES_ROW_GROUP,
     ) -> None:
         self.out_dir = Path(out_dir)
         self.crawl_id = crawl_id
@@ -151,6 +180,7 @@ class CrawlWriter:
         self.after_write = after_write
         self.on_batch = on_batch
         self.prefix = prefix
+        self.edges_row_group = edges_row_group
         (self.out_dir / "pages").mkdir(parents=True, exist_ok=True)
         (self.out_dir / "edges").mkdir(parents=True, exist_ok=True)
         existing = set(_parts(self.out_dir / "pages", prefix)) | set(
@@ -264,7 +294,11 @@ class CrawlWriter:
         name = f"{self.prefix}-{number:06d}.parquet"
         self._next_part += 1
         if edges.num_rows:
-            write_parquet_atomic(edges, self.out_dir / "edges" / name)
+            write_parquet_atomic(
+                edges.sort_by(EDGES_SORT),
+                self.out_dir / "edges" / name,
+                row_group_size=self.edges_row_group,
+            )
         if self.on_batch is not None:
             self.on_batch(number, urls)
         write_parquet_atomic(pages, self.out_dir / "pages" / name)

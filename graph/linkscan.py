@@ -11,11 +11,12 @@ without hashing ten million URLs:
    links twice to the same URL with the same anchor); the latest is kept.
 2. The node names (domains or hosts) get global ids in one hash pass over the batches'
    dictionaries, not over the rows.
-3. Only a link whose source node appears in more than one batch can have sightings in
-   two batches (the same page fetched in several crawls, or split between row groups).
-   For those, a 64-bit fingerprint of the source URL (from its batch's dictionary) and
-   the target node picks the ones whose fingerprint also occurs in another batch: equal
-   strings always have equal fingerprints, so no duplicate is missed.
+3. Only a link whose source page appears in more than one batch can have sightings in
+   two batches (the same page fetched in several crawls, or split between batches): a
+   64-bit fingerprint of each batch's source URLs (its dictionary) finds those pages.
+   For their links, a fingerprint of the source URL and the target node picks the ones
+   whose fingerprint also occurs in another batch: equal strings always have equal
+   fingerprints, so no duplicate is missed.
 4. Those are checked exactly: their strings are read again from their files, grouped by
    one dictionary code per column, and of each group only the latest sighting stays.
 
@@ -35,9 +36,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
-import pyarrow.parquet as pq
 
 from crawler.schema import EDGES_SCHEMA
+from graph.duplicates import dense_key, older_duplicates, shared_fingerprints
 from graph.links import LATEST, LEVELS, LINK_KEY, Links, flags_from_columns
 from graph.store import crawl_files, reading
 
@@ -101,23 +102,10 @@ class _Part:
     src: np.ndarray  # local codes into src_names / dst_names
     dst: np.ndarray
     flags: np.ndarray
-    page: np.ndarray  # local code of the link's src_url into pages
+    page: np.ndarray  # local code of the link's src_url into the batch's dictionary
     src_names: pa.Array
     dst_names: pa.Array
-    pages: pa.Array
-
-
-def _dense_key(codes: Sequence[np.ndarray], sizes: Sequence[int]) -> np.ndarray:
-    """One int64 per row, equal exactly when all ``codes`` are equal (mixed radix)."""
-    key = codes[0].astype(np.int64)
-    span = max(sizes[0], 1)
-    for code, size in zip(codes[1:], sizes[1:], strict=True):
-        if span * max(size, 1) >= 2**62:
-            _, key = np.unique(key, return_inverse=True)
-            span = int(key.max()) + 1 if len(key) else 1
-        key = key * max(size, 1) + code
-        span *= max(size, 1)
-    return key
+    page_fp: np.ndarray  # fingerprint of each entry of that dictionary
 
 
 def _latest(key: np.ndarray, fetched: np.ndarray, position: np.ndarray) -> np.ndarray:
@@ -158,7 +146,7 @@ def _part(batch: pa.RecordBatch, level: str, fragment: str, offset: int) -> _Par
     between = np.flatnonzero(~internal)
     strings = [column(name) for name in LINK_KEY]
     codes = [_codes(c)[between] for c in strings]
-    key = _dense_key(codes, [len(c.dictionary) for c in strings])
+    key = dense_key(codes, [len(c.dictionary) for c in strings])
     # A link of a web graph has no sighting time (null): it is its only sighting anyway.
     fetched = pc.fill_null(column("fetched_at").cast(pa.int64()), 0)
     fetched = fetched.to_numpy(zero_copy_only=False)[between]
@@ -178,7 +166,7 @@ def _part(batch: pa.RecordBatch, level: str, fragment: str, offset: int) -> _Par
         codes[0][latest],
         src.dictionary,
         dst.dictionary,
-        strings[0].dictionary,
+        fingerprints(strings[0].dictionary),
     )
 
 
@@ -186,10 +174,14 @@ def _encoded(column: pa.Array) -> pa.Array:
     return column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
 
 
-def read_links(crawl_dirs: Sequence[str | os.PathLike[str]], *, level: str = "domain") -> Links:
-    """The links between different nodes (domains or hosts) in the crawls, each once.
+def _combined(batches: list[pa.RecordBatch]) -> pa.RecordBatch:
+    """One batch of ``batches``, dictionaries unified (hashing dictionaries, not rows)."""
+    return pa.Table.from_batches(batches).unify_dictionaries().combine_chunks().to_batches()[0]
 
-    The scanner's threads decode the next batches while a thread of their own turns each
+
+def read_links(crawl_dirs: Sequence[str | os.PathLike[str]], *, level: str = "domain") -> Links:
+    """The links between different nodes (domains or hosts) in the crawls, each once. The
+    scanner's threads decode the next batches while a thread of their own turns each
     decoded batch into links (numpy's sorts and gathers release the GIL).
 
     Raises ``ValueError`` for an unknown level and ``graph.store.CrawlDirError`` /
@@ -223,19 +215,34 @@ def read_links(crawl_dirs: Sequence[str | os.PathLike[str]], *, level: str = "do
             fragment_readahead=1,
         )
         # Batches of one file come in order, so a batch's first row in its file is the
-        # count of that file's rows before it (what a later exact check reads back).
+        # count of that file's rows before it (what a later exact check reads back). A
+        # file's batches are merged up to _BATCH_ROWS rows: small row groups (sorted by
+        # target domain, so statistics prune) would spread a page over many parts.
+        group: list[pa.RecordBatch] = []
+        group_path, group_start, group_rows = "", 0, 0
+
+        def submit() -> None:
+            batch = group[0] if len(group) == 1 else _combined(group)
+            pending.append(pool.submit(_part, batch, level, group_path, group_start))
+            if len(pending) > 4:
+                parts.append(pending.popleft().result())
+            group.clear()
+
         for tagged in scanner.scan_batches():
             batch, path = tagged.record_batch, tagged.fragment.path
+            if group and (path != group_path or group_rows + batch.num_rows > _BATCH_ROWS):
+                submit()
             if batch.num_rows:
+                if not group:
+                    group_path, group_start, group_rows = path, offsets[path], 0
                 arrays = [_encoded(c) if pa.types.is_string(c.type) else c for c in batch.columns]
-                batch = pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
-                pending.append(pool.submit(_part, batch, level, path, offsets[path]))
-                if len(pending) > 4:
-                    parts.append(pending.popleft().result())
+                group.append(pa.RecordBatch.from_arrays(arrays, names=batch.schema.names))
+                group_rows += batch.num_rows
             offsets[path] += batch.num_rows
+        if group:
+            submit()
         parts.extend(future.result() for future in pending)
-    # The decoded batches are gone; their memory would otherwise stay with Arrow's
-    # allocator while numpy, which has its own, makes the graph.
+    # Return the decoded batches' memory: numpy, which has its own allocator, makes the graph.
     pa.default_memory_pool().release_unused()
     with reading(files):
         return _merge(parts, level)
@@ -280,9 +287,18 @@ def _merge(parts: list[_Part], level: str) -> Links:
     dst = np.concatenate([maps[2 * i + 1][p.dst] for i, p in enumerate(parts)])
     flags = np.concatenate([p.flags for p in parts])
     starts = np.concatenate(([0], np.cumsum([len(p.rows) for p in parts])))
-    # A source node in the dictionaries of one batch only has all its sightings there.
-    spread = np.bincount(np.concatenate(maps[0::2]), minlength=len(names)) > 1
-    candidates = np.flatnonzero(spread[src])
+    for p in parts:  # the concatenations above hold them now
+        p.src = p.dst = p.flags = None
+    # Only a page seen in more than one part can have a link seen in two: its
+    # fingerprint (from its part's dictionary) occurs in both.
+    sizes = [len(p.page_fp) for p in parts]
+    owner = np.repeat(np.arange(len(parts), dtype=np.int32), sizes)
+    spread = shared_fingerprints(np.concatenate([p.page_fp for p in parts]), owner, len(parts))
+    del owner
+    first = np.concatenate(([0], np.cumsum(sizes)))
+    candidates = np.flatnonzero(
+        np.concatenate([spread[first[i] : first[i + 1]][p.page] for i, p in enumerate(parts)])
+    )
     if len(candidates):
         part_of = np.searchsorted(starts, candidates, side="right") - 1
         within = candidates - starts[part_of]
@@ -292,89 +308,15 @@ def _merge(parts: list[_Part], level: str) -> Links:
         bounds = np.searchsorted(part_of, np.arange(len(parts) + 1))
         for p in np.flatnonzero(np.diff(bounds)):
             lo, hi = bounds[p], bounds[p + 1]
-            used, inverse = np.unique(parts[p].page[within[lo:hi]], return_inverse=True)
-            fp[lo:hi] = fingerprints(parts[p].pages.take(pa.array(used)))[inverse]
+            fp[lo:hi] = parts[p].page_fp[parts[p].page[within[lo:hi]]]
         fp = _mix(fp ^ _mix(dst[candidates].astype(np.uint64)))
-        shared = _shared_fingerprints(fp, part_of, len(parts))
+        shared = shared_fingerprints(fp, part_of, len(parts))
         if shared.any():
             checked = candidates[shared]
             rows = np.concatenate([p.rows for p in parts])[checked]
-            older = checked[_older_duplicates(parts, part_of[shared], rows)]
+            older = checked[older_duplicates(parts, part_of[shared], rows)]
             if len(older):
                 keep = np.ones(len(src), dtype=bool)
                 keep[older] = False
                 src, dst, flags = src[keep], dst[keep], flags[keep]
     return Links(level, names, src, dst, flags)
-
-
-def _shared_fingerprints(fp: np.ndarray, part: np.ndarray, parts: int) -> np.ndarray:
-    """Mask of the links whose fingerprint occurs in more than one part.
-
-    One sort of the fingerprints with the part number packed into their low bits; a run of
-    equal fingerprints whose first and last part differ spans parts.
-    """
-    bits = max(1, int(parts - 1).bit_length())
-    low = np.uint64((1 << bits) - 1)
-    packed = (fp & ~low) | part.astype(np.uint64)
-    order = np.argsort(packed)
-    packed = packed[order]
-    head = packed >> np.uint64(bits)
-    starts = np.flatnonzero(np.concatenate(([True], head[1:] != head[:-1])))
-    ends = np.append(starts[1:], len(packed)) - 1
-    spans = (packed[starts] & low) != (packed[ends] & low)
-    result = np.zeros(len(fp), dtype=bool)
-    result[order] = np.repeat(spans, ends - starts + 1)
-    return result
-
-
-def _read_rows(path: str, rows: np.ndarray, columns: list[str]) -> pa.Table:
-    """Rows ``rows`` (file row numbers) of a Parquet file, reading only their row groups."""
-    source = pq.ParquetFile(path)
-    sizes = [source.metadata.row_group(i).num_rows for i in range(source.num_row_groups)]
-    bounds = np.concatenate(([0], np.cumsum(sizes)))
-    groups = np.unique(np.searchsorted(bounds, rows, side="right") - 1)
-    before = np.concatenate(([0], np.cumsum(np.diff(bounds)[groups])))
-    # Row r of group g sits at before[k] + r - bounds[g] in the groups read (g = groups[k]).
-    k = np.searchsorted(groups, np.searchsorted(bounds, rows, side="right") - 1)
-    table = source.read_row_groups(groups.tolist(), columns=columns)
-    return table.take(pa.array(before[k] + rows - bounds[groups[k]]))
-
-
-def _older_duplicates(parts: list[_Part], part_of: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Of the links given (by part and row), those that are an older sighting of another.
-
-    Reads their key strings and sighting time again from their files and groups them by
-    their exact strings (one dictionary per column, then one integer key); of each group
-    only the latest sighting stays. Vectorised: on several crawls of the same web these
-    are most links.
-    """
-    wanted = [*LINK_KEY, *LATEST]
-    files = sorted({p.fragment for p in parts})
-    file_of_part = np.array([files.index(p.fragment) for p in parts])
-    offset_of_part = np.array([p.offset for p in parts], dtype=np.int64)
-    file_of = file_of_part[part_of]
-    # Read file by file; ``by_file`` orders the links as they are read.
-    by_file = np.argsort(file_of, kind="stable")
-    file_rows = offset_of_part[part_of] + rows
-    bounds = np.searchsorted(file_of[by_file], np.arange(len(files) + 1))
-    pieces = [
-        _read_rows(files[f], file_rows[by_file[bounds[f] : bounds[f + 1]]], wanted)
-        for f in range(len(files))
-        if bounds[f + 1] > bounds[f]
-    ]
-    table = pa.concat_tables(pieces).combine_chunks()
-    # Exact: the four key strings as codes of one dictionary each, then one integer key.
-    codes = [pc.dictionary_encode(table.column(name).chunk(0)) for name in LINK_KEY]
-    key = _dense_key([c.indices.to_numpy() for c in codes], [len(c.dictionary) for c in codes])
-    del codes
-    order = np.argsort(key, kind="stable")
-    sorted_key = key[order]
-    run = np.cumsum(np.concatenate(([0], sorted_key[1:] != sorted_key[:-1])))
-    fetched = pc.fill_null(table.column("fetched_at").cast(pa.int64()), 0)
-    fetched = fetched.to_numpy(zero_copy_only=False)[order]
-    position = table.column("position").to_numpy(zero_copy_only=False)[order]
-    last = np.lexsort((position, fetched, run))
-    sorted_run = run[last]
-    latest = np.append(sorted_run[1:] != sorted_run[:-1], True)
-    # Positions in ``table`` are in ``by_file`` order: back to the order given.
-    return np.sort(by_file[order[last[~latest]]])

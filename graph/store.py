@@ -141,10 +141,16 @@ def _parquet_files(folder: Path) -> list[Path]:
 def crawl_files(paths: Sequence[str | os.PathLike[str]], table: str) -> list[str]:
     """The finished Parquet files of ``table`` (``pages`` or ``edges``) in the crawls, sorted.
 
-    Temporary files of a crawl still being written (``.*.tmp``) are never included. Opening
+    Temporary files of a crawl still being written (``.*.tmp``) are never included. Of a
+    compacted crawl's edges, the compacted files and the parts written since
+    (``graph.compact.live_edge_files``), never both a part and its compacted copy. Opening
     the crawls (``crawl_dirs``) has checked every file's footer: ``InputFileError`` names
     a file that is truncated, not Parquet, or lacks the contract's columns.
     """
+    if table == "edges":
+        from graph.compact import live_edge_files
+
+        return [str(p) for path in crawl_dirs(paths) for p in live_edge_files(path / table)]
     return [str(p) for path in crawl_dirs(paths) for p in _parquet_files(path / table)]
 
 

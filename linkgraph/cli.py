@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "linkgraph.commands.research",
     "linkgraph.commands.explain",
     "linkgraph.commands.report",
+    "linkgraph.commands.compact",
 )
 
 

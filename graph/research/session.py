@@ -20,6 +20,7 @@ from contextlib import contextmanager
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from crawler.errors import LinkgraphError
@@ -253,8 +254,10 @@ def links_sql(where: str) -> str:
 def link_figures(links: pa.Table, domain: str) -> dict[str, int]:
     """The headline figures of ``domain``'s backlinks, given one row per link into it:
     ``graph.links.link_counts``, the same function ``linkgraph rank`` counts with."""
-    counts = link_counts(Links.from_rows(links, level="domain")).to_pylist()
-    row = next((r for r in counts if r["domain"] == domain), None)
+    counts = link_counts(Links.from_rows(links, level="domain"))
+    # One row of a table with a row per linking domain: filtered in Arrow, not in Python.
+    found = counts.filter(pc.equal(counts.column("domain"), domain)).to_pylist()
+    row = found[0] if found else None
     order = ("backlinks", "referring_domains", "dofollow", "nofollow", "ugc", "sponsored")
     return {name: int(row[name]) if row else 0 for name in order}
 
