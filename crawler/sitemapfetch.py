@@ -52,6 +52,9 @@ class SitemapFetcher:
         self._sites: set[str] = set()
         self._requested: set[str] = set()
         self._files: dict[str, int] = {}
+        #: The crawl's frontier, set by the spider: in a shared crawl one worker reads a
+        #: sitemap (``BaseFrontier.claim``).
+        self.frontier = None
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
 
     @classmethod
@@ -78,6 +81,10 @@ class SitemapFetcher:
 
     def _request(self, url: str, site: str, depth: int, callback, errback):
         if url in self._requested:
+            return None
+        if self.frontier is not None and not self.frontier.claim(f"sitemap {url}"):
+            # Another worker of a shared crawl reads this sitemap.
+            self._requested.add(url)
             return None
         if self._files.get(site, 0) >= self.max_files:
             self.crawler.stats.inc_value("linkgraph/sitemaps/skipped_files")

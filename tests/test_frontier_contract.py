@@ -34,6 +34,19 @@ def test_add_queues_a_new_url_and_says_whether_it_was_new(frontier_store):
     frontier.close()
 
 
+def test_a_key_is_claimed_once_by_whoever_claims_it_first(frontier_store):
+    # What is fetched outside the queue (a site's sitemap) is fetched by one process only.
+    frontier = frontier_store.open()
+    assert frontier.claim("sitemap http://a.com/sitemap.xml") is True
+    assert frontier.claim("sitemap http://a.com/sitemap.xml") is False
+    assert frontier.claim("sitemap http://b.com/sitemap.xml") is True
+    if frontier.shared:
+        other = frontier_store.open(worker="w2")
+        assert other.claim("sitemap http://a.com/sitemap.xml") is False
+        other.close()
+    frontier.close()
+
+
 def test_a_url_is_seen_once_added_whatever_became_of_it(frontier_store):
     frontier = frontier_store.open()
     assert frontier.is_seen("http://a.com/") is False

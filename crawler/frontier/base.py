@@ -67,6 +67,16 @@ class BaseFrontier:
     def is_seen(self, url: str) -> bool:
         raise NotImplementedError
 
+    def claim(self, key: str) -> bool:
+        """True the first time ``key`` is claimed in this crawl by any process sharing the
+        store: a fetch that is not a page (a site's sitemap) is made by one worker only.
+        This default holds for a store no other process shares; a shared store overrides it."""
+        claimed = self.__dict__.setdefault("_claims", set())
+        if key in claimed:
+            return False
+        claimed.add(key)
+        return True
+
     def pop(self) -> tuple[str, int, str] | None:
         """The next URL of a ready host as (url, depth, kind), taken (leased); None when no
         host is ready. Fair across hosts (the one waiting longest goes first), lowest depth

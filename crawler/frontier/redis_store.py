@@ -142,6 +142,9 @@ class RedisFrontier(BaseFrontier):
             self._know(fp)
         return seen
 
+    def claim(self, key: str) -> bool:
+        return bool(self._r.sadd(self.prefix + "claims", key))
+
     def pop(self) -> tuple[str, int, str] | None:
         item = self._run("pop", self.worker, self.lease_seconds, self.delay, self.concurrency)
         if not item:
