@@ -345,7 +345,8 @@ def parse_html(
 
     dropped = 0
     for node in nodes[stop:]:
-        if node.tag in _LINK_TAGS and "href" in node.attributes:
+        # Selected as a[href] or area[href], unless only as the main content's mark.
+        if node.tag in _LINK_TAGS and (node.mem_id not in main_ids or "href" in node.attributes):
             dropped += 1
     if not nodes and timed_out:
         dropped = len(tree.css("a[href], area[href]"))

@@ -50,6 +50,11 @@ PAGES_SCHEMA = pa.schema(
         pa.field("bytes", pa.int64()),
         pa.field("outlinks", pa.int32(), nullable=False),  # edges recorded from this page
         pa.field("error", pa.string()),  # null, or what went wrong
+        # Parsing caps (docs/data-contract.md); null when nothing was cut, and in crawls
+        # written before these columns existed.
+        pa.field("links_dropped", pa.int32()),  # links past LINKGRAPH_MAX_LINKS or the time budget
+        pa.field("title_length", pa.int32()),  # the title's full length when it was cut
+        pa.field("anchors_truncated", pa.int32()),  # anchors stored cut to the cap
     ]
 )
 

@@ -278,6 +278,8 @@ def _page_row(
     pages["bytes"].append(size)
     pages["outlinks"].append(outlinks)
     pages["error"].append(None)
+    for capped in ("links_dropped", "title_length", "anchors_truncated"):
+        pages[capped].append(None)  # the sandbox's pages are within every cap
 
 
 def write_truth(truth: Truth, out_dir: str | os.PathLike) -> Path:

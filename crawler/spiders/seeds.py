@@ -19,8 +19,9 @@ from crawler.frontier import DROPPED, Frontier
 from crawler.items import PageRecord
 from crawler.middlewares import BudgetSpent, NotSent
 from crawler.options import CrawlOptions, parse_options
+from crawler.parsing import PageParser
 from crawler.robots import RobotsDisallowed
-from crawler.rows import error_row, page_record
+from crawler.rows import error_row
 from crawler.urls import host_of, registered_domain
 from crawler.writer import stored_pages
 
@@ -37,7 +38,7 @@ class SeedsSpider(scrapy.Spider):
         spider.options = parse_options(kwargs, settings)
         spider.output_dir = Path(settings.get("DATA_DIR")) / spider.options.crawl_id
         spider.frontier = Frontier.for_crawler(crawler)
-        spider.html_types = set(settings.getlist("LINKGRAPH_HTML_TYPES"))
+        spider.parser = PageParser.from_crawler(crawler)  # off the event loop, time-boxed
         spider.seed_domains = {registered_domain(host_of(u)) for u in spider.options.seeds}
         return spider
 
@@ -82,10 +83,10 @@ class SeedsSpider(scrapy.Spider):
         return self.make_request(url, depth, kind)
 
     # -- callbacks -------------------------------------------------------------------------
-    def parse(self, response):
+    async def parse(self, response):
         meta = response.meta
         url, depth = meta["lg_url"], meta["depth"]
-        page, links = page_record(
+        page, links = await self.parser.record(
             url,
             response.status,
             response.headers,
@@ -93,7 +94,6 @@ class SeedsSpider(scrapy.Spider):
             depth=depth,
             fetched_at=int(time.time() * 1000),
             ip=str(response.ip_address) if response.ip_address else None,
-            html_types=self.html_types,
         )
         requests = []
         follow_nofollow = self.options.follow_nofollow
@@ -108,7 +108,8 @@ class SeedsSpider(scrapy.Spider):
                 requests.append(request)
         # Requests first: the frontier then holds a page's outlinks before its batch is
         # written, which is what makes a resume after a kill lose nothing.
-        yield from requests
+        for request in requests:
+            yield request
         yield PageRecord(page, links, response)
 
     def on_error(self, failure):
