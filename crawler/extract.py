@@ -17,6 +17,7 @@ Placement lives in ``crawler.placement``.
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,7 +43,7 @@ __all__ = [
     "resolve_in_directory",
 ]
 
-#: Default caps (the crawler's settings ``LINKGRAPH_MAX_LINKS``,
+#: The crawler's default caps (its settings ``LINKGRAPH_MAX_LINKS``,
 #: ``LINKGRAPH_MAX_ANCHOR_CHARS``, ``LINKGRAPH_MAX_TITLE_CHARS``).
 MAX_LINKS = 10_000
 MAX_ANCHOR_CHARS = 1_000
@@ -164,9 +165,9 @@ def parse_html(
     *,
     x_robots_tag: str | None = None,
     content_type: str | None = None,
-    max_links: int = MAX_LINKS,
-    max_anchor: int = MAX_ANCHOR_CHARS,
-    max_title: int = MAX_TITLE_CHARS,
+    max_links: int = sys.maxsize,
+    max_anchor: int = sys.maxsize,
+    max_title: int = sys.maxsize,
     deadline: float | None = None,
     work_factor: float = DEFAULT_WORK_FACTOR,
 ) -> ParsedPage:
@@ -184,7 +185,8 @@ def parse_html(
     content_type
         The ``Content-Type`` response header, for its charset.
     max_links, max_anchor, max_title
-        Caps: links recorded (the rest are counted in ``links_dropped``), characters of an
+        Caps (none unless given; the crawler gives ``MAX_LINKS``, ``MAX_ANCHOR_CHARS`` and
+        ``MAX_TITLE_CHARS`` by default): links recorded (the rest are counted in ``links_dropped``), characters of an
         anchor and of the title (stored cut; counted in ``anchors_truncated`` and
         ``title_length``).
     deadline
