@@ -57,6 +57,8 @@ class PageParser:
         self._slots: asyncio.Semaphore | None = None
         self._executor: Executor | None = None
         self._ready: Future | None = None
+        #: Scrapy's stats collector, when run by a crawler: pages cut by a cap or the budget.
+        self.stats = None
         self._start()
 
     def _start(self) -> None:
@@ -86,6 +88,11 @@ class PageParser:
             settings.getlist("LINKGRAPH_HTML_TYPES") or DEFAULT_HTML_TYPES,
         )
         crawler.signals.connect(parser.close, signal=signals.spider_closed)
+        crawler.signals.connect(
+            lambda: setattr(parser, "stats", crawler.stats),
+            signal=signals.spider_opened,
+            weak=False,
+        )
         return parser
 
     def close(self) -> None:
@@ -101,7 +108,19 @@ class PageParser:
             _stop(self._executor)
             self._start()
 
-    async def record(
+    async def record(self, *args, **kwargs) -> tuple[dict, list[Link]]:
+        """``page_record`` of one answer, off the event loop (see ``_record_off_loop``);
+        counts the pages a cap or the time budget cut in the crawl's stats
+        (``linkgraph/parse/...``, in crawl.json)."""
+        page, links = await self._record_off_loop(*args, **kwargs)
+        if self.stats is not None:
+            if (page.get("error") or "").startswith("parse"):
+                self.stats.inc_value("linkgraph/parse/over budget")
+            if page.get("links_dropped"):
+                self.stats.inc_value("linkgraph/parse/links capped")
+        return page, links
+
+    async def _record_off_loop(
         self,
         url: str,
         status: int,

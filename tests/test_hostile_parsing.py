@@ -4,6 +4,8 @@ off the event loop with a time budget, so other pages are fetched meanwhile, and
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.fixtures_crawl import read_crawl, run_crawl
@@ -26,7 +28,7 @@ BUDGET = 8.0
 
 @pytest.fixture(scope="module")
 def parse_crawl(tmp_path_factory):
-    """The pages rows by URL."""
+    """(the pages rows by URL, crawl.json)."""
     data_dir = tmp_path_factory.mktemp("parsing")
     with HostileServer() as server:
         server.route(DEEP, page(DEEP_HTML))
@@ -52,11 +54,12 @@ def parse_crawl(tmp_path_factory):
             timeout=240,
         )
     pages, _ = read_crawl(data_dir / "parsing")
-    return {r["url"]: r for r in pages.to_pylist()}
+    meta = json.loads((data_dir / "parsing" / "crawl.json").read_text())
+    return {r["url"]: r for r in pages.to_pylist()}, meta
 
 
 def test_other_pages_are_fetched_while_a_nested_page_is_parsed(parse_crawl):
-    pages = parse_crawl
+    pages, _ = parse_crawl
     assert set(SLOW) <= set(pages)
     # The nested page's parse ran out of its budget: it took BUDGET seconds at least.
     assert "time budget" in pages[DEEP]["error"]
@@ -69,20 +72,20 @@ def test_other_pages_are_fetched_while_a_nested_page_is_parsed(parse_crawl):
 
 
 def test_a_nested_page_past_its_time_budget_says_so(parse_crawl):
-    pages = parse_crawl
+    pages, _ = parse_crawl
     row = pages[DEEP]
     assert row["status"] == 200
     assert row["error"].startswith(f"parse time budget ({BUDGET:g} s) exceeded")
 
 
 def test_a_page_of_200000_links_keeps_10000_and_counts_the_rest(parse_crawl):
-    pages = parse_crawl
+    pages, _ = parse_crawl
     row = pages[WIDE]
     assert (row["outlinks"], row["links_dropped"], row["error"]) == (10_000, 190_000, None)
 
 
 def test_ordinary_pages_have_nothing_cut(parse_crawl):
-    pages = parse_crawl
+    pages, _ = parse_crawl
     for url in SLOW:
         row = pages[url]
         assert (row["links_dropped"], row["title_length"], row["anchors_truncated"]) == (
@@ -91,3 +94,9 @@ def test_ordinary_pages_have_nothing_cut(parse_crawl):
             None,
         )
         assert row["error"] is None and row["outlinks"] == 1
+
+
+def test_crawl_json_counts_the_pages_cut(parse_crawl):
+    _, meta = parse_crawl
+    stats = meta["stats"]
+    assert (stats["linkgraph/parse/over budget"], stats["linkgraph/parse/links capped"]) == (1, 1)
