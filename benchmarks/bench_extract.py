@@ -22,6 +22,12 @@ Run from the repository root::
 
     python3 benchmarks/bench_extract.py [--pages N] [--rounds R]
 
+With ``--against DIR`` (a checkout of another revision, e.g. ``git worktree add --detach
+../main main``) it also times that revision's ``parse_html`` on the same pages, in a
+subprocess, alternating with this one round by round (``--against-only``: just that)::
+
+    nice python3 benchmarks/bench_extract.py --against ../main --against-only --rounds 5
+
 Each round times both extractors on the same pages, one after the other; the best round of
 each is reported (on a busy machine the best round is the least disturbed one).
 ``parse_html``'s memo caches (hrefs per directory, hosts, registered domains) are emptied
@@ -31,6 +37,7 @@ before each of its rounds, so no round profits from the one before.
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -114,14 +121,60 @@ def completeness(pages, extractor) -> tuple[int, int, int]:
     return bad_pages, missed, total
 
 
+_TIMER = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+sys.path.insert(0, str(Path(sys.argv[1]) / "benchmarks"))
+import bench_extract
+pages = bench_extract.load(int(sys.argv[2]))
+bench_extract.run_ours(pages[:5])
+started = time.process_time()
+bench_extract.run_ours(pages)
+print(len(pages) / (time.process_time() - started))
+"""
+
+
+def _rate_of(directory: Path, pages: int) -> float:
+    done = subprocess.run(
+        [sys.executable, "-c", _TIMER, str(directory), str(pages)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=directory,
+    )
+    return float(done.stdout.strip())
+
+
+def against(directory: Path, pages: int, rounds: int) -> None:
+    """Pages/s of this revision's parse_html and of ``directory``'s, alternating."""
+    here = Path(__file__).resolve().parent.parent
+    mine: list[float] = []
+    theirs: list[float] = []
+    for _ in range(rounds):
+        mine.append(_rate_of(here, pages))
+        theirs.append(_rate_of(directory, pages))
+    print(
+        f"parse_html, best of {rounds} alternating runs: this revision {max(mine):.1f} "
+        f"pages/s, {directory}: {max(theirs):.1f} pages/s, ratio {max(mine) / max(theirs):.3f}"
+    )
+    print(f"  every run: this {[round(r, 1) for r in mine]}, that {[round(r, 1) for r in theirs]}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=0, help="first N pages only (0: all)")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--against", type=Path, help="another revision's checkout to compare")
+    parser.add_argument("--against-only", action="store_true")
     args = parser.parse_args()
     if not DOCS.is_dir():
         print(f"skipped: {DOCS} not found; install it with: apt-get install -y python3.11-doc")
         return 0
+    if args.against:
+        against(args.against.resolve(), args.pages, args.rounds)
+        if args.against_only:
+            return 0
     from scrapy.linkextractors import LinkExtractor
 
     pages = load(args.pages)

@@ -17,17 +17,23 @@ Placement lives in ``crawler.placement``.
 
 from __future__ import annotations
 
+import sys
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser
 
 from crawler.directives import BOT_NAME, decode_html, parse_robots, refresh_url_of
 from crawler.placement import Placer
+from crawler.subtree import DEFAULT_WORK_FACTOR, SubtreeText, collapse
 from crawler.urls import host_of, normalize_url, registered_domain, resolve_href
 
 __all__ = [
+    "MAX_ANCHOR_CHARS",
+    "MAX_LINKS",
+    "MAX_TITLE_CHARS",
     "Link",
     "ParsedPage",
     "parse_html",
@@ -37,8 +43,15 @@ __all__ = [
     "resolve_in_directory",
 ]
 
+#: The crawler's default caps (its settings ``LINKGRAPH_MAX_LINKS``,
+#: ``LINKGRAPH_MAX_ANCHOR_CHARS``, ``LINKGRAPH_MAX_TITLE_CHARS``).
+MAX_LINKS = 10_000
+MAX_ANCHOR_CHARS = 1_000
+MAX_TITLE_CHARS = 1_000
+_DEADLINE_EVERY = 256  # links between looks at the clock
 _SELECT = "a[href], area[href], meta[http-equiv], [data-linkgraph-main]"
 _MAIN_MARK = "data-linkgraph-main"
+_LINK_TAGS = frozenset({"a", "area"})
 _HEAD_PARENTS = frozenset({"head", "body", "html"})
 # First characters of hrefs whose resolution needs the whole base URL, not its directory
 # ("" for an empty href; whitespace because it is stripped first).
@@ -92,10 +105,18 @@ class ParsedPage:
     #: Meta refresh target (normalised); also present in ``links`` as kind ``redirect``.
     refresh_url: str | None
     links: list[Link]
+    #: The title's full length when it was cut to the cap, else ``None``.
+    title_length: int | None = None
+    #: ``<a href>``/``<area href>`` elements not recorded: past the link cap or the time
+    #: budget (not resolved, so some may not be http(s) links).
+    links_dropped: int = 0
+    #: Anchors stored cut to the cap.
+    anchors_truncated: int = 0
+    #: The time budget ran out: ``links`` are those read until then.
+    timed_out: bool = False
 
 
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
+_collapse = collapse
 
 
 def _rel_tokens(rel: str) -> str:
@@ -103,17 +124,6 @@ def _rel_tokens(rel: str) -> str:
     if len(tokens) > 1:
         tokens = list(dict.fromkeys(tokens))
     return " ".join(tokens)
-
-
-def _anchor(node: LexborNode, raw: str | None) -> str:
-    text = _collapse(node.text(deep=True) if raw is None else raw)
-    if text:
-        return text
-    for img in node.css("img[alt]"):
-        alt = _collapse(img.attributes.get("alt") or "")
-        if alt:
-            return alt
-    return ""
 
 
 def _head_metadata(
@@ -155,6 +165,11 @@ def parse_html(
     *,
     x_robots_tag: str | None = None,
     content_type: str | None = None,
+    max_links: int = sys.maxsize,
+    max_anchor: int = sys.maxsize,
+    max_title: int = sys.maxsize,
+    deadline: float | None = None,
+    work_factor: float = DEFAULT_WORK_FACTOR,
 ) -> ParsedPage:
     """Parse one HTML page: its metadata and every http(s) link, in document order.
 
@@ -169,6 +184,17 @@ def parse_html(
         The ``X-Robots-Tag`` response header, if any (several lines joined by newlines).
     content_type
         The ``Content-Type`` response header, for its charset.
+    max_links, max_anchor, max_title
+        Caps (none unless given; the crawler gives ``MAX_LINKS``, ``MAX_ANCHOR_CHARS`` and
+        ``MAX_TITLE_CHARS`` by default): links recorded (the rest are counted in ``links_dropped``), characters of an
+        anchor and of the title (stored cut; counted in ``anchors_truncated`` and
+        ``title_length``).
+    deadline
+        A ``time.monotonic()`` time: past it, the page's remaining links are not read
+        (``timed_out``; they count in ``links_dropped``).
+    work_factor
+        Characters of text read per character of HTML before subtree measures switch to
+        the one-pass index (``crawler.subtree``; ``0``: from the start). Same results.
 
     Raises
     ------
@@ -187,6 +213,7 @@ def parse_html(
     if isinstance(html, bytes):
         html = decode_html(html, content_type)
     tree = LexborHTMLParser(html)
+    measures = SubtreeText(tree, len(html), work_factor)
 
     base = page_url
     base_node = tree.css_first("base[href]")
@@ -197,11 +224,14 @@ def parse_html(
     base_dir = base[: base.rfind("/", 0, query_at if query_at >= 0 else len(base)) + 1]
 
     title, lang, canonical, robots_meta = _head_metadata(tree, base)
+    title_length = None
+    if title is not None and len(title) > max_title:
+        title_length, title = len(title), title[:max_title]
     directives = parse_robots(robots_meta, x_robots_tag)
     noindex = "noindex" in directives or "none" in directives
     page_nofollow = "nofollow" in directives or "none" in directives
 
-    placer = Placer(tree)
+    placer = Placer(tree, measures)
     for node in placer.main:
         node.attrs[_MAIN_MARK] = ""  # on our own parse tree: the page is not changed
 
@@ -213,8 +243,20 @@ def parse_html(
     # The main content's elements are selected with the links (marked by an attribute), so
     # document order tells which links come before it and which after.
     main_ids = {node.mem_id for node in placer.main}
-    anchor_texts = placer.anchor_texts
-    for node in tree.css(_SELECT):
+    anchors_truncated = 0
+    timed_out = deadline is not None and time.monotonic() > deadline
+    nodes = [] if timed_out else tree.css(_SELECT)
+    stop = len(nodes)
+    for at, node in enumerate(nodes):
+        if len(links) >= max_links or (
+            deadline is not None
+            and at % _DEADLINE_EVERY == 0
+            and at
+            and time.monotonic() > deadline
+        ):
+            timed_out = len(links) < max_links
+            stop = at
+            break
         tag = node.tag
         if tag == "meta":
             if refresh_seen:
@@ -277,11 +319,15 @@ def parse_html(
             ugc = sponsored = False
             nofollow = page_nofollow
         if tag == "a":
-            anchor = _anchor(node, anchor_texts.get(node.mem_id))
+            anchor, length = measures.anchor(node, max_anchor)
             kind = "a"
         else:
             anchor = _collapse(attrs.get("alt") or "")
+            length = len(anchor)
+            anchor = anchor[:max_anchor]
             kind = "area"
+        if length > max_anchor:
+            anchors_truncated += 1
         host = host_of(dst)
         append(
             Link(
@@ -299,6 +345,13 @@ def parse_html(
             )
         )
 
+    dropped = 0
+    for node in nodes[stop:]:
+        # Selected as a[href] or area[href], unless only as the main content's mark.
+        if node.tag in _LINK_TAGS and (node.mem_id not in main_ids or "href" in node.attributes):
+            dropped += 1
+    if not nodes and timed_out:
+        dropped = len(tree.css("a[href], area[href]"))
     return ParsedPage(
         title=title,
         lang=lang,
@@ -309,4 +362,8 @@ def parse_html(
         base_url=base,
         refresh_url=refresh_url,
         links=links,
+        title_length=title_length,
+        links_dropped=dropped,
+        anchors_truncated=anchors_truncated,
+        timed_out=timed_out,
     )

@@ -18,7 +18,9 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-__all__ = ["NON_WORD", "find_main_content", "text_length"]
+from crawler.subtree import SubtreeText
+
+__all__ = ["NON_WORD", "find_main_content"]
 
 #: Runs of characters that are not letters, digits or ``_``: what "letters and digits only"
 #: removes when text is measured.
@@ -71,24 +73,11 @@ _NEGATIVE_NAME = re.compile(
 )
 
 
-def text_length(node: LexborNode) -> int:
-    """Characters of text in ``node`` and its descendants."""
-    return len(node.text(deep=True))
-
-
-def _link_density(node: LexborNode, length: int, texts: dict[int, str]) -> float:
-    """Share of ``node``'s text inside links; ``texts`` memoises each link's text, since
-    nested candidates share their links (and the extractor reuses them as anchors)."""
+def _link_density(node: LexborNode, length: int, measures: SubtreeText) -> float:
+    """Share of ``node``'s text inside links (``length``: its text's length)."""
     if not length:
         return 1.0
-    link_text = 0
-    for anchor in node.css("a"):
-        key = anchor.mem_id
-        text = texts.get(key)
-        if text is None:
-            text = texts[key] = anchor.text(deep=True)
-        link_text += len(text)
-    return min(link_text / length, 1.0)
+    return min(measures.link_chars(node) / length, 1.0)
 
 
 def _name_weight(node: LexborNode) -> int:
@@ -124,7 +113,7 @@ def _landmark(tree: LexborHTMLParser) -> list[LexborNode]:
 
 
 def find_main_content(
-    tree: LexborHTMLParser, anchor_texts: dict[int, str] | None = None
+    tree: LexborHTMLParser, measures: SubtreeText | None = None
 ) -> list[LexborNode]:
     """The elements holding the page's main content, in document order (empty: none found).
 
@@ -141,22 +130,25 @@ def find_main_content(
     A page without such text falls back to its ``<main>`` / ``role=main`` landmark, or its
     only ``<article>``; without those it has no main content.
 
-    ``anchor_texts`` (``mem_id`` -> text) receives the text of the links read on the way.
+    ``measures`` answers the text questions (its link texts are reused as anchors); the
+    work is linear in the page's size whatever its nesting (``crawler.subtree``).
     """
+    if measures is None:
+        measures = SubtreeText(tree, len(tree.html or ""))
     scores: dict[int, list] = {}  # mem_id -> [score, node]
     for para in tree.css(_SCORED):
         if para.tag in _BARE_TEXT:
             # Only letters and digits count here: separators between links are not prose.
             text = para.text(deep=False)
             length = len(NON_WORD.sub("", text))
+            commas = text.count(",")
             node = para
         else:
-            text = para.text(deep=True)
-            length = len(text.strip())
+            length, commas = measures.paragraph(para)
             node = para.parent
         if length < _MIN_PARAGRAPH:
             continue
-        points = 1 + text.count(",") + min(length // 100, 3)
+        points = 1 + commas + min(length // 100, 3)
         for divider in (1.0, 2.0, 6.0):
             if node is None or node.tag in _OUTSIDE_BODY or not node.is_element_node:
                 break
@@ -169,12 +161,10 @@ def find_main_content(
     if not scores:
         return _landmark(tree)
     ranked = sorted(scores.values(), key=lambda entry: entry[0], reverse=True)
-    if anchor_texts is None:
-        anchor_texts = {}
     best_score = None
     best: LexborNode | None = None
     for raw, node in ranked[:_TOP_CANDIDATES]:
-        score = raw * (1.0 - _link_density(node, text_length(node), anchor_texts))
+        score = raw * (1.0 - _link_density(node, measures.length(node), measures))
         if best_score is None or score > best_score:
             best_score, best = score, node
     if best is None or best_score is None or best_score <= 0:

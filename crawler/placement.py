@@ -33,7 +33,8 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from crawler.maincontent import NON_WORD, find_main_content, text_length
+from crawler.maincontent import NON_WORD, find_main_content
+from crawler.subtree import SubtreeText
 
 __all__ = ["Placer", "find_main_content", "name_label"]
 
@@ -150,16 +151,6 @@ def _label_of(
     return by_name, source
 
 
-def _word_link_density(block: LexborNode) -> float:
-    """Share of ``block``'s letters and digits inside links (separators between the links
-    of a menu, ``Home | About``, are not text)."""
-    total = len(NON_WORD.sub("", block.text(deep=True)))
-    if not total:
-        return 1.0
-    inside = sum(len(NON_WORD.sub("", a.text(deep=True))) for a in block.css("a"))
-    return min(inside / total, 1.0)
-
-
 class Placer:
     """Labels the links of one parsed page with their placement.
 
@@ -171,7 +162,7 @@ class Placer:
     """
 
     __slots__ = (
-        "anchor_texts",
+        "measures",
         "main",
         "_main_ids",
         "_main_text",
@@ -182,10 +173,12 @@ class Placer:
         "passed_main",
     )
 
-    def __init__(self, tree: LexborHTMLParser) -> None:
-        #: Text of links already read while finding the main content, by ``mem_id``.
-        self.anchor_texts: dict[int, str] = {}
-        self.main = find_main_content(tree, self.anchor_texts)
+    def __init__(self, tree: LexborHTMLParser, measures: SubtreeText | None = None) -> None:
+        #: The page's text measures (``crawler.subtree``), shared with the extractor.
+        self.measures = (
+            measures if measures is not None else SubtreeText(tree, len(tree.html or ""))
+        )
+        self.main = find_main_content(tree, self.measures)
         self._main_ids = {node.mem_id for node in self.main}
         self._main_text = -1  # computed when first needed
         self._state: dict[int, tuple[str | None, bool, bool]] = {}
@@ -247,21 +240,38 @@ class Placer:
             return True
         if label == "header" and source != "role" and (source == "name" or in_section):
             return True
+        measures = self.measures
         if self._main_text < 0:
-            self._main_text = sum(text_length(node) for node in self.main)
-        return text_length(element) * 2 > self._main_text
+            self._main_text = sum(measures.length(node) for node in self.main)
+        return measures.length(element) * 2 > self._main_text
 
     def _block(self, parent: LexborNode | None) -> LexborNode | None:
-        """The nearest block element at or above ``parent`` (memoised per parent)."""
+        """The nearest block element at or above ``parent`` (memoised for every element
+        on the way up, so a deep chain of inline elements is climbed once)."""
+        cache = self._blocks
         key = 0 if parent is None else parent.mem_id
-        if key in self._blocks:
-            return self._blocks[key]
-        block = parent
-        while block is not None and block.tag not in _BLOCKS:
-            block = block.parent
+        if key in cache:
+            return cache[key]
+        path = []
+        node = parent
+        while True:
+            if node is None:
+                block = None
+                break
+            node_key = node.mem_id
+            if node_key in cache:
+                block = cache[node_key]
+                break
+            path.append(node_key)
+            if node.tag in _BLOCKS:
+                block = node
+                break
+            node = node.parent
         if block is not None and block.tag in _UNLABELLED_TAGS:
             block = None
-        self._blocks[key] = block
+        for node_key in path:
+            cache[node_key] = block
+        cache[key] = block
         return block
 
     def _dense(self, block: LexborNode) -> bool:
@@ -269,7 +279,9 @@ class Placer:
         key = block.mem_id
         dense = self._density.get(key)
         if dense is None:
-            dense = self._density[key] = _word_link_density(block) >= _DENSE
+            total, inside = self.measures.word_density(block, NON_WORD)
+            density = min(inside / total, 1.0) if total else 1.0
+            dense = self._density[key] = density >= _DENSE
         return dense
 
     def _link_bar(self, block: LexborNode) -> bool:
@@ -277,7 +289,7 @@ class Placer:
         key = block.mem_id
         bar = self._bars.get(key)
         if bar is None:
-            bar = self._bars[key] = _is_link_bar(block)
+            bar = self._bars[key] = _is_link_bar(block, self.measures)
         return bar
 
     def label(self, node: LexborNode, attrs: dict, rel_ugc: bool = False) -> str:
@@ -304,7 +316,7 @@ class Placer:
         return "footer" if self.passed_main else "header"
 
 
-def _is_link_bar(block: LexborNode) -> bool:
+def _is_link_bar(block: LexborNode, measures: SubtreeText) -> bool:
     """Two or more links and, between them, nothing but separators, one at least a bar,
     bullet, slash or guillemet: the way pagers and menus are written inline
     (``Home | About``, ``« Prev · Next »``)."""
@@ -313,13 +325,13 @@ def _is_link_bar(block: LexborNode) -> bool:
     direct = "".join(block.text(deep=False).split())
     if not direct or direct.strip(_SEPARATORS) or not any(m in direct for m in _BAR_MARKS):
         return False
-    rest = block.text(deep=True)
-    if len(rest) > _MAX_BAR:
+    rest = measures.short_text(block, _MAX_BAR)
+    if rest is None:
         return False
-    anchors = block.css("a")
-    if len(anchors) < 2:
+    count, texts = measures.anchors_in(block)
+    if count < 2:
         return False
-    for anchor in anchors:
-        rest = rest.replace(anchor.text(deep=True), "", 1)
+    for text in texts:
+        rest = rest.replace(text, "", 1)
     rest = "".join(rest.split())
     return bool(rest) and not rest.strip(_SEPARATORS)

@@ -21,13 +21,24 @@ What it decides, as ``docs/crawling.md`` describes for the crawl:
 
 from __future__ import annotations
 
+import sys
+import time
 from collections.abc import Iterable, Mapping
-from typing import Union
+from typing import NamedTuple, Union
 
-from crawler.extract import Link, parse_html, parse_robots
+from crawler.extract import (
+    MAX_ANCHOR_CHARS,
+    MAX_LINKS,
+    MAX_TITLE_CHARS,
+    Link,
+    parse_html,
+    parse_robots,
+)
 from crawler.urls import host_of, registered_domain, resolve_href
 
 __all__ = [
+    "Caps",
+    "DEFAULT_CAPS",
     "DEFAULT_HTML_TYPES",
     "REDIRECT_CODES",
     "Headers",
@@ -46,6 +57,22 @@ _Text = Union[str, bytes]  # noqa: UP007 - a runtime alias
 #: Response headers: a mapping of name to value(s), or (name, value) pairs; names match
 #: case-insensitively, values are bytes (decoded as Latin-1, as HTTP/1.1 says) or str.
 Headers = Union[Mapping[_Text, object], Iterable[tuple[_Text, _Text]]]  # noqa: UP007
+
+
+class Caps(NamedTuple):
+    """What one page may cost (the crawler's ``LINKGRAPH_MAX_LINKS``,
+    ``LINKGRAPH_MAX_ANCHOR_CHARS``, ``LINKGRAPH_MAX_TITLE_CHARS`` and
+    ``LINKGRAPH_PARSE_TIMEOUT``; ``timeout`` ``None``: no time budget)."""
+
+    links: int = MAX_LINKS
+    anchor: int = MAX_ANCHOR_CHARS
+    title: int = MAX_TITLE_CHARS
+    timeout: float | None = None
+
+
+#: No caps and no time budget: what ``page_record`` applies unless told (WARC ingest keeps
+#: every link of an archived page); the crawler passes its settings' ``Caps``.
+DEFAULT_CAPS = Caps(sys.maxsize, sys.maxsize, sys.maxsize, None)
 
 
 def _text(value: _Text) -> str:
@@ -113,6 +140,7 @@ def page_record(
     fetched_at: int,
     ip: str | None = None,
     html_types: Iterable[str] = DEFAULT_HTML_TYPES,
+    caps: Caps = DEFAULT_CAPS,
 ) -> tuple[dict, list[Link]]:
     """The ``pages`` row of one HTTP answer and the links it records.
 
@@ -134,6 +162,10 @@ def page_record(
         The peer address the answer came from, if known.
     html_types
         Media types whose links are read.
+    caps
+        Links, anchor and title caps and the time budget of parsing (``Caps``): what they
+        cut is counted in ``links_dropped``, ``anchors_truncated`` and ``title_length``;
+        a page past its time budget keeps the links read so far and says so in ``error``.
 
     Returns
     -------
@@ -181,18 +213,40 @@ def page_record(
                 )
             )
     elif kind in html_types and (200 <= status < 300 or status >= 400):
-        parsed = parse_html(body, url, x_robots_tag=x_robots, content_type=content_type)
+        started = time.monotonic()
+        parsed = parse_html(
+            body,
+            url,
+            x_robots_tag=x_robots,
+            content_type=content_type,
+            max_links=caps.links,
+            max_anchor=caps.anchor,
+            max_title=caps.title,
+            deadline=None if caps.timeout is None else started + caps.timeout,
+        )
         page.update(
             title=parsed.title,
             lang=parsed.lang,
             canonical=parsed.canonical,
             robots=parsed.robots,
         )
+        # What a cap cut is counted; these columns stay null (absent) otherwise.
+        if parsed.title_length is not None:
+            page["title_length"] = parsed.title_length
+        if parsed.timed_out:
+            page["error"] = (
+                f"parse time budget ({caps.timeout:g} s) exceeded: "
+                f"{len(parsed.links)} links kept, {parsed.links_dropped} not read"
+            )
         # An error page's title and robots are worth keeping (soft 404s, reclamation);
         # its links are not links of the site.
         if status < 300:
             page["redirect_to"] = parsed.refresh_url
             links = parsed.links
+            if parsed.links_dropped:
+                page["links_dropped"] = parsed.links_dropped
+            if parsed.anchors_truncated:
+                page["anchors_truncated"] = parsed.anchors_truncated
     elif x_robots:
         page["robots"] = ",".join(parse_robots([], x_robots)) or None
     return page, links

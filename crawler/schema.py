@@ -35,7 +35,9 @@ PLACEMENTS = ("content", "nav", "header", "footer", "sidebar", "comment", "unkno
 
 #: Columns added to the contract after crawls were made without them: a file that lacks
 #: one is still a crawl file, and readers see the column as null.
-LATER_COLUMNS = frozenset({"discovered_by", "rendered_only"})
+LATER_COLUMNS = frozenset(
+    {"discovered_by", "rendered_only", "links_dropped", "title_length", "anchors_truncated"}
+)
 
 #: ``discovered_by`` values: how a page's URL was first found.
 DISCOVERED_BY = ("seed", "link", "redirect", "sitemap")
@@ -62,6 +64,11 @@ PAGES_SCHEMA = pa.schema(
         # How the URL was first found: seed, link, redirect or sitemap (docs/crawling.md,
         # "Sitemaps"); null where unknown (archives, crawls made before the column).
         pa.field("discovered_by", pa.string()),
+        # Parsing caps (docs/data-contract.md); null when nothing was cut, and in crawls
+        # written before these columns existed.
+        pa.field("links_dropped", pa.int32()),  # links past LINKGRAPH_MAX_LINKS or the time budget
+        pa.field("title_length", pa.int32()),  # the title's full length when it was cut
+        pa.field("anchors_truncated", pa.int32()),  # anchors stored cut to the cap
     ]
 )
 

@@ -193,3 +193,19 @@ EXTENSIONS = {
 LOG_LEVEL = "INFO"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# --- Parsing in bounded time (docs/crawling.md, "Parsing in bounded time") -----------------
+#: Where pages are parsed: "process" (a pool of worker processes, so parsing uses another
+#: core and fetching goes on), "thread" (a thread pool), or "inline" (on the event loop).
+LINKGRAPH_PARSE_POOL = "process"
+#: Workers of the parse pool.
+LINKGRAPH_PARSE_WORKERS = 1
+#: Seconds of parsing a page may take; past them the page keeps the links read so far and
+#: its error says so. A worker stuck past twice this (inside the HTML parser) is abandoned:
+#: the page is recorded without links.
+LINKGRAPH_PARSE_TIMEOUT = 10.0
+#: Links recorded per page; the rest are counted in the page's links_dropped.
+LINKGRAPH_MAX_LINKS = 10_000
+#: Characters kept of an anchor and of a title (counted: anchors_truncated, title_length).
+LINKGRAPH_MAX_ANCHOR_CHARS = 1_000
+LINKGRAPH_MAX_TITLE_CHARS = 1_000

@@ -336,6 +336,8 @@ def _page_row(
     pages["outlinks"].append(outlinks)
     pages["error"].append(error)
     pages["discovered_by"].append(discovered_by)
+    for capped in ("links_dropped", "title_length", "anchors_truncated"):
+        pages[capped].append(None)  # the sandbox's pages are within every cap
 
 
 def write_truth(truth: Truth, out_dir: str | os.PathLike) -> Path:

@@ -20,9 +20,10 @@ from crawler.frontier import DROPPED, Frontier
 from crawler.items import PageRecord
 from crawler.middlewares import BudgetSpent, NotSent
 from crawler.options import CrawlOptions, parse_options
+from crawler.parsing import PageParser
 from crawler.rendering import link_key, rendered_only_flags, renders
 from crawler.robots import RobotsDisallowed
-from crawler.rows import error_row, page_record
+from crawler.rows import error_row
 from crawler.schema import DISCOVERED_BY
 from crawler.sitemapfetch import SitemapFetcher
 from crawler.urls import host_of, registered_domain
@@ -40,6 +41,7 @@ class SeedsSpider(scrapy.Spider):
         spider.options = parse_options(kwargs, settings)
         spider.output_dir = Path(settings.get("DATA_DIR")) / spider.options.crawl_id
         spider.frontier = Frontier.for_crawler(crawler, spider.options.crawl_id)
+        spider.parser = PageParser.from_crawler(crawler)  # off the event loop, time-boxed
         spider.html_types = set(settings.getlist("LINKGRAPH_HTML_TYPES"))
         spider.seed_domains = {registered_domain(host_of(u)) for u in spider.options.seeds}
         spider.sitemaps = SitemapFetcher.from_crawler(crawler) if spider.options.sitemaps else None
@@ -94,21 +96,22 @@ class SeedsSpider(scrapy.Spider):
 
         yield from self.sitemaps.read(response, follow)
 
-    def parse(self, response):
-        page, links = self._record(response, response.body)
-        yield from self._emit(response, page, links)
+    async def parse(self, response):
+        page, links = await self._record(response, response.body)
+        for output in self._emit(response, page, links):
+            yield output
 
     async def parse_rendered(self, response):
         """A page of a rendered domain (``-a render``): its links are the rendered DOM's,
         each marked ``rendered_only`` or not; the row is the served answer's."""
-        page, links = self._record(response, response.body)
+        page, links = await self._record(response, response.body)
         flags = None
         if self.renderer.wants(page, response.status):
             rendered = await self.renderer.render(response)
             if rendered.html is None:
                 page["error"] = rendered.error  # the served HTML's links are kept
             else:
-                _, dom_links = self._record(response, rendered.html, rendered.headers)
+                _, dom_links = await self._record(response, rendered.html, rendered.headers)
                 flags = rendered_only_flags(
                     [link_key(x) for x in links], [link_key(x) for x in dom_links]
                 )
@@ -116,9 +119,11 @@ class SeedsSpider(scrapy.Spider):
         for output in self._emit(response, page, links, flags):
             yield output
 
-    def _record(self, response, body: bytes, headers=None):
+    async def _record(self, response, body: bytes, headers=None):
+        """The page row and links of an answer (or of its rendered DOM), parsed off the
+        event loop within the time budget (``crawler.parsing``)."""
         meta = response.meta
-        page, links = page_record(
+        page, links = await self.parser.record(
             meta["lg_url"],
             response.status,
             response.headers if headers is None else headers,
@@ -126,7 +131,6 @@ class SeedsSpider(scrapy.Spider):
             depth=meta["depth"],
             fetched_at=int(time.time() * 1000),
             ip=str(response.ip_address) if response.ip_address else None,
-            html_types=self.html_types,
         )
         page["discovered_by"] = _discovered_by(meta)
         return page, links
@@ -146,7 +150,8 @@ class SeedsSpider(scrapy.Spider):
                 requests.append(request)
         # Requests first: the frontier then holds a page's outlinks before its batch is
         # written, which is what makes a resume after a kill lose nothing.
-        yield from requests
+        for request in requests:
+            yield request
         yield PageRecord(page, links, response, rendered_only)
 
     def on_error(self, failure):
