@@ -10,4 +10,5 @@ pytest_plugins = [
     "tests.fixtures_crawl",
     "tests.fixtures_frontier",
     "tests.fixtures_research",
+    "tests.fixtures_report",
 ]

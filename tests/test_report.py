@@ -15,62 +15,18 @@ import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
-import pytest
 
-from graph.report import build_report, render_report
+from graph.report import render_report
+from tests.fixtures_report import COMPETITORS, PAYLOADS, write_report
 from tests.fixtures_research import (
     AUTHORITY,
-    FEB,
     JAN,
-    NEW_LINKS,
-    NEW_PAGES,
     OLD_LINKS,
     OLD_PAGES,
-    T,
-    link,
-    page,
     write_crawl,
 )
 
 REPO = Path(__file__).resolve().parent.parent
-COMPETITORS = ["comp1.com", "comp2.com", "comp3.com"]
-
-#: Anchors, titles and URLs a hostile page could carry: each would run script if the report
-#: put it into the page as markup.
-PAYLOADS = [
-    "<script>window.__pwned = 'script'</script>",
-    "<img src=x onerror=\"window.__pwned='img'\">",
-    "</script><script>window.__pwned='close'</script>",
-    "<svg onload=\"window.__pwned='svg'\"></svg>",
-    "\u2028</SCRIPT ><script>alert(1)</script>",
-    "=cmd|' /C calc'!A0",
-]
-
-
-@pytest.fixture()
-def hostile_crawls(tmp_path):
-    """The hand-built January/February crawls, plus links and titles carrying payloads."""
-    evil = [
-        link(f"https://evil{i}.org/p", f"{T}/", anchor, position=i)
-        for i, anchor in enumerate(PAYLOADS)
-    ]
-    evil.append(link("https://evil0.org/p", "https://comp1.com/", PAYLOADS[0]))
-    evil.append(link("https://evil0.org/p", "https://comp2.com/", PAYLOADS[1]))
-    evil_pages = [page(f"{T}/", 200) | {"title": PAYLOADS[1]}]
-    jan = write_crawl(tmp_path / "jan", "jan", JAN, OLD_LINKS + evil, OLD_PAGES + evil_pages)
-    feb = write_crawl(tmp_path / "feb", "feb", FEB, NEW_LINKS, NEW_PAGES)
-    return jan, feb
-
-
-def _report(hostile_crawls, tmp_path, **kw) -> Path:
-    return build_report(
-        list(hostile_crawls),
-        out=tmp_path / "report.html",
-        domain="www.target.com",
-        competitors=COMPETITORS,
-        authority=AUTHORITY,
-        **kw,
-    )
 
 
 def _sha256(text: str) -> str:
@@ -81,7 +37,7 @@ def _sha256(text: str) -> str:
 
 
 def test_report_is_self_contained(hostile_crawls, tmp_path):
-    text = _report(hostile_crawls, tmp_path).read_text(encoding="utf-8")
+    text = write_report(hostile_crawls, tmp_path).read_text(encoding="utf-8")
     assert not re.search(r"<(script|img|link|iframe)[^>]*\s(src|href)=", text, re.IGNORECASE)
     assert "@import" not in text
     assert not re.search(r"url\((?!#)", text)  # only references inside the page
@@ -89,7 +45,7 @@ def test_report_is_self_contained(hostile_crawls, tmp_path):
 
 
 def test_report_csp_allows_only_its_own_script_and_style(hostile_crawls, tmp_path):
-    text = _report(hostile_crawls, tmp_path).read_text(encoding="utf-8")
+    text = write_report(hostile_crawls, tmp_path).read_text(encoding="utf-8")
     script = re.search(r"<script>(.*?)</script>", text, re.DOTALL).group(1)
     style = re.search(r"<style>(.*?)</style>", text, re.DOTALL).group(1)
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', text).group(1)
@@ -100,7 +56,7 @@ def test_report_csp_allows_only_its_own_script_and_style(hostile_crawls, tmp_pat
 
 
 def test_web_text_is_escaped_in_tables_and_data(hostile_crawls, tmp_path):
-    text = _report(hostile_crawls, tmp_path).read_text(encoding="utf-8")
+    text = write_report(hostile_crawls, tmp_path).read_text(encoding="utf-8")
     for payload in PAYLOADS[:5]:
         assert payload not in text
     assert "&lt;script&gt;window.__pwned = &#x27;script&#x27;&lt;/script&gt;" in text
@@ -176,46 +132,9 @@ def test_report_command_refuses_a_non_html_out(hostile_crawls, tmp_path):
 # --------------------------------------------------------------------------- the browser
 
 
-@pytest.fixture()
-def browser_page(chromium_path):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        from tests.fixtures_system import require_system
-
-        require_system("Playwright for Python", "pip install playwright")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium_path,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(viewport={"width": 1100, "height": 900})
-        requests: list[str] = []
-        context.on("request", lambda r: requests.append(r.url))
-        page = context.new_page()
-        events: dict[str, list] = {"console": [], "errors": [], "dialogs": [], "requests": requests}
-        page.on("console", lambda m: events["console"].append((m.type, m.text)))
-        page.on("pageerror", lambda e: events["errors"].append(str(e)))
-
-        def on_dialog(dialog):
-            events["dialogs"].append(dialog.message)
-            dialog.dismiss()
-
-        page.on("dialog", on_dialog)
-        yield page, events
-        browser.close()
-
-
 def test_report_renders_its_charts_in_chromium(hostile_crawls, tmp_path, browser_page):
     page, events = browser_page
-    path = _report(hostile_crawls, tmp_path)
+    path = write_report(hostile_crawls, tmp_path)
     page.goto(path.as_uri())
     page.wait_for_selector("body[data-rendered=yes]", timeout=10_000)
     charts = page.evaluate(
@@ -245,7 +164,7 @@ def test_report_renders_its_charts_in_chromium(hostile_crawls, tmp_path, browser
 
 def test_the_neighbourhood_view_answers_hover_and_drag(hostile_crawls, tmp_path, browser_page):
     page, events = browser_page
-    page.goto(_report(hostile_crawls, tmp_path).as_uri())
+    page.goto(write_report(hostile_crawls, tmp_path).as_uri())
     page.wait_for_selector("body[data-rendered=yes]")
     node = page.locator("#chart-neighbourhood g.node.referring").first
     before = node.get_attribute("transform")
@@ -264,7 +183,7 @@ def test_the_neighbourhood_view_answers_hover_and_drag(hostile_crawls, tmp_path,
 
 def test_script_in_crawled_text_runs_nothing_in_the_report(hostile_crawls, tmp_path, browser_page):
     page, events = browser_page
-    page.goto(_report(hostile_crawls, tmp_path).as_uri())
+    page.goto(write_report(hostile_crawls, tmp_path).as_uri())
     page.wait_for_selector("body[data-rendered=yes]")
     page.wait_for_timeout(300)  # give an onerror/onload handler its chance
     assert page.evaluate("typeof window.__pwned") == "undefined"
@@ -297,143 +216,3 @@ def test_report_without_a_domain_shows_the_crawl_wide_link_mix(tmp_path):
     ]
     assert sum(p["links"] for p in data["by_placement"]) == len(external) == 21
     assert "<h1>Link graph report</h1>" in text
-
-
-# --------------------------------------------------------------------------- the analyst's view
-
-
-def _data(text: str) -> dict:
-    return json.loads(re.search(r'id="report-data">(.*?)</script>', text, re.DOTALL).group(1))
-
-
-def test_the_domains_own_authority_trust_and_spam_flag_come_first(hostile_crawls):
-    from graph.explain import explain
-    from graph.ranking import rank
-
-    text = render_report(list(hostile_crawls), domain="target.com", authority=AUTHORITY)
-    own = text.index('id="own-scores"')
-    assert own < text.index('<div class="cards">') and own < text.index("<h2>")
-    found = explain(rank(list(hostile_crawls)), "target.com")
-    assert _data(text)["own"] == {
-        "authority": round(found.authority, 1),
-        "trust": round(found.trust, 1),
-        "spam_mass": round(found.spam_mass, 3),
-        "spam": found.spam,
-    }
-    cards = re.search(r'id="own-scores">(.*?)</div></div>', text, re.DOTALL).group(1)
-    for label in ("authority", "trust", "spam mass", "spam flag"):
-        assert f"</b>{label}</div>" in cards or f"</b>{label}" in cards
-
-
-def test_referring_domains_carry_authority_trust_relevance_and_the_explained_share(
-    hostile_crawls,
-):
-    text = render_report(list(hostile_crawls), domain="target.com", authority=AUTHORITY)
-    table = re.search(r'<table class="interactive" id="referring-table">(.*?)</table>', text).group(
-        1
-    )
-    head = re.findall(r"<th [^>]*>([^<]*)</th>", table)
-    assert head == ["domain", "authority", "trust", "spam", "relevance", "same_niche", "share",
-                    "backlinks", "dofollow", "last_seen"]  # fmt: skip
-    shares = [
-        float(v)
-        for v in re.findall(r'<td class="num" data-number data-value="([^"]+)">[0-9.]+%', table)
-    ]
-    assert 0 < sum(shares) < 1  # the rest is the teleport part
-    assert "pass" in text and "of its PageRank" in text
-
-
-def test_the_anchor_mix_splits_every_backlink_into_one_class(hostile_crawls):
-    text = render_report(list(hostile_crawls), domain="target.com", authority=AUTHORITY)
-    mix = _data(text)["anchor_mix"]
-    assert [m["kind"] for m in mix] == ["exact-match", "branded", "URL", "generic", "other"]
-    assert abs(sum(m["share"] for m in mix) - 1.0) < 1e-3
-    assert "Anchor mix: exact-match, branded, URL, generic" in text
-
-
-def test_anchor_classes():
-    from graph.report.analyst import anchor_kind
-
-    assert anchor_kind("https://www.target.com/", "target.com") == "URL"
-    assert anchor_kind("target.com", "target.com") == "URL"
-    assert anchor_kind("Visit Target today", "target.com") == "branded"
-    assert anchor_kind("willow yard", "willow-yard.com") == "branded"
-    assert anchor_kind("Click here", "target.com") == "generic"
-    assert anchor_kind("", "target.com") == "generic"
-    assert anchor_kind("Garden Tools!", "target.com", title="garden tools") == "exact-match"
-    assert anchor_kind("great garden tools", "target.com", title="garden tools") == "other"
-
-
-def test_new_and_lost_links_are_listed_ips_and_broken_backlinks_shown(hostile_crawls):
-    text = render_report(list(hostile_crawls), domain="target.com", authority=AUTHORITY)
-    assert "New and lost backlinks, jan \u2192 feb" in text
-    assert "<h3>New (2)</h3>" in text and "<h3>Lost (10)</h3>" in text  # as the chart counts
-    assert "Referring IPs and subnets" in text
-    assert "Broken backlinks to reclaim" in text
-
-
-def test_a_domain_not_in_the_crawls_is_a_clear_error_not_an_empty_report(hostile_crawls):
-    from graph.research import ResearchError
-
-    with pytest.raises(ResearchError, match="nowhere.example is not in these crawls"):
-        render_report(list(hostile_crawls), domain="www.nowhere.example", authority=AUTHORITY)
-
-
-def test_the_neighbourhood_keeps_the_neighbours_of_highest_authority(hostile_crawls):
-    from graph.report.domain import NEIGHBOURS
-
-    text = render_report(list(hostile_crawls), domain="target.com", authority=AUTHORITY)
-    nodes = _data(text)["neighbourhood"]["nodes"]
-    assert 1 < len(nodes) <= NEIGHBOURS + 1
-
-
-def test_the_referring_table_sorts_filters_and_searches_in_chromium(
-    hostile_crawls, tmp_path, browser_page
-):
-    page, events = browser_page
-    page.goto(_report(hostile_crawls, tmp_path).as_uri())
-    page.wait_for_selector("body[data-rendered=yes]")
-    rows = "#referring-table tbody tr"
-    total = page.locator(rows).count()
-    assert total >= 3
-
-    def column(i: int) -> list[str]:
-        return page.eval_on_selector_all(
-            rows,
-            f"rs => rs.filter(r => !r.hidden).map(r => r.cells[{i}].getAttribute('data-value'))",
-        )
-
-    page.click("#referring-table th[data-column='1']")  # authority, highest first
-    ranked = [float(v) for v in column(1) if v]
-    assert ranked == sorted(ranked, reverse=True)
-    page.click("#referring-table th[data-column='1']")  # again: lowest first
-    ranked = [float(v) for v in column(1) if v]
-    assert ranked == sorted(ranked)
-    page.click("#referring-table th[data-column='0']")
-    names = column(0)
-    assert names == sorted(names, reverse=True)
-    page.fill("input.table-search[data-table='referring-table']", "blog")
-    assert column(0) == ["blog.org"]
-    page.fill("input.table-search[data-table='referring-table']", "")
-    assert len(column(0)) == total
-    page.check(".table-filter input[data-column='3']")  # spam only
-    assert all(v == "1" for v in column(3))
-    assert events["errors"] == [] and events["console"] == []
-
-
-def test_table_headers_and_numbers_never_break_inside_a_word(
-    hostile_crawls, tmp_path, browser_page
-):
-    page, _ = browser_page
-    page.set_viewport_size({"width": 700, "height": 900})
-    page.goto(_report(hostile_crawls, tmp_path).as_uri())
-    page.wait_for_selector("body[data-rendered=yes]")
-    broken = page.evaluate(
-        """() => Array.from(document.querySelectorAll('th, td.num')).filter(cell => {
-            const range = document.createRange();
-            range.selectNodeContents(cell);
-            const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
-            return tops.size > 1;
-        }).map(cell => cell.textContent)"""
-    )
-    assert broken == []
