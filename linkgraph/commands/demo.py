@@ -219,7 +219,8 @@ def _authority(crawl_dir: Path, web):
         by_trust,
         title=f"Top domains by trust (TrustRank from {', '.join(trusted)})",
         limit=10,
-        more=more + " --trusted ... --sort trust",
+        more=f"linkgraph rank {crawl_dir} --trusted {','.join(trusted)} --sort trust "
+        "--limit 50 shows more",
     )
     farm = set(web.features["link_farm"]) | {web.features["money_site"]}
     order = table.column("domain").to_pylist()
