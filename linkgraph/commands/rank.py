@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from graph.authority import SORT_COLUMNS
 from linkgraph.commands.common import (
     UsageError,
     check_out,
@@ -96,16 +97,7 @@ def register(subparsers) -> None:
     )
     rank.add_argument(
         "--sort",
-        choices=(
-            "pagerank",
-            "authority",
-            "trust",
-            "spam_mass",
-            "niche",
-            "referring_domains",
-            "backlinks",
-            "dofollow",
-        ),
+        choices=SORT_COLUMNS,
         default="pagerank",
         help="sort by this column, descending (default pagerank)",
     )
