@@ -115,8 +115,9 @@ class PageParser:
         page, links = await self._record_off_loop(*args, **kwargs)
         if self.stats is not None:
             if (page.get("error") or "").startswith("parse"):
+                # Its unread links are in links_dropped too: cut by time, not by the cap.
                 self.stats.inc_value("linkgraph/parse/over budget")
-            if page.get("links_dropped"):
+            elif page.get("links_dropped"):
                 self.stats.inc_value("linkgraph/parse/links capped")
         return page, links
 
