@@ -78,7 +78,7 @@ def extraction_rate(root: Path) -> tuple[int, float]:
     return len(bodies), len(bodies) / (time.perf_counter() - start)
 
 
-def crawl_rate(root: Path) -> tuple[int, float]:
+def crawl_rate(root: Path, profile: str | None = None) -> tuple[int, float]:
     server, times = serve(root)
     proxy = f"http://127.0.0.1:{server.server_address[1]}"
     with tempfile.TemporaryDirectory() as tmp:
@@ -104,8 +104,11 @@ def crawl_rate(root: Path) -> tuple[int, float]:
             "-s",
             "LOG_LEVEL=WARNING",
         ]
+        # With --profile, the crawl's own process runs under cProfile (the parse pool's
+        # worker process is not profiled: its cost is what parse_html alone measures).
+        profiler = ["-m", "cProfile", "-o", profile] if profile else []
         subprocess.run(
-            [sys.executable, "-m", "scrapy.cmdline", "crawl", "seeds", *args],
+            [sys.executable, *profiler, "-m", "scrapy.cmdline", "crawl", "seeds", *args],
             cwd=REPO,
             env=env,
             check=False,
@@ -120,12 +123,19 @@ def crawl_rate(root: Path) -> tuple[int, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", default="/usr/share/doc/python3.11/html")
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="also write a cProfile of the crawl process to FILE and print its top functions",
+    )
     args = parser.parse_args()
     root = Path(args.root).resolve()
     if not root.is_dir():
         sys.exit(f"{root} not found: apt-get install python3.11-doc")
     n, extract = extraction_rate(root)
     pages, crawl = crawl_rate(root)
+    if args.profile:
+        _, _ = crawl_rate(root, profile=str(Path(args.profile).resolve()))
     again, extract2 = extraction_rate(root)
     extract = (extract + extract2) / 2
     print(f"parse_html alone: {n:,} pages at {extract:.1f} pages/s (mean of before and after)")
@@ -133,6 +143,11 @@ def main() -> None:
         f"crawl: {pages:,} pages at {crawl:.1f} pages/s = {crawl / extract:.0%} of "
         "extraction-only speed (target at least 70%)"
     )
+    if args.profile:
+        import pstats
+
+        print(f"\nthe crawl process under cProfile ({args.profile}), by own time:")
+        pstats.Stats(args.profile).sort_stats("tottime").print_stats(15)
 
 
 if __name__ == "__main__":
