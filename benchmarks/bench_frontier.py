@@ -19,8 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,35 +29,7 @@ sys.path.insert(0, str(REPO))
 
 from crawler.frontier import DONE, SqliteFrontier  # noqa: E402
 from crawler.frontier.redis_store import RedisFrontier, fingerprint  # noqa: E402
-
-
-def start_redis(folder: Path) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(folder),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    return proc, f"redis://127.0.0.1:{port}/0"
+from tests.redis_server import start_redis  # noqa: E402
 
 
 def crawl_traffic(frontier, pages: int, hosts: int, links: int) -> float:

@@ -31,10 +31,10 @@ import pyarrow.dataset as ds
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks.bench_frontier import start_redis  # noqa: E402
 from crawler.sandbox import SandboxServer, SandboxWeb  # noqa: E402
 from tests.broad_web import BroadWeb, request_times  # noqa: E402
 from tests.hostile_server import HostileServer  # noqa: E402
+from tests.redis_server import start_redis  # noqa: E402
 
 FAST = [
     "-s",

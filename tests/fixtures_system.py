@@ -67,9 +67,7 @@ def redis_url(tmp_path_factory) -> str:
     """A real Redis for the shared-frontier tests: ``LINKGRAPH_TEST_REDIS_URL`` when set
     (``.ci/run`` starts one), else a ``redis-server`` started here on a free loopback port
     and stopped after the session (Debian's ``redis-server`` package)."""
-    import socket
-    import subprocess
-    import time
+    from tests.redis_server import start_redis
 
     given = os.environ.get("LINKGRAPH_TEST_REDIS_URL")
     if given:
@@ -78,37 +76,7 @@ def redis_url(tmp_path_factory) -> str:
     binary = shutil.which("redis-server")
     if binary is None:
         require_system("redis-server", "apt-get install redis-server")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    folder = tmp_path_factory.mktemp("redis")
-    proc = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(folder),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise AssertionError("redis-server did not start") from None
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
+    proc, url = start_redis(tmp_path_factory.mktemp("redis"), binary)
+    yield url
     proc.terminate()
     proc.wait(timeout=10)
