@@ -51,17 +51,7 @@ OUT = ROOT / "benchmarks" / "out"
 sys.path.insert(0, str(ROOT))
 
 from rank_datasets import dataset_dir, later_copy, relaid  # noqa: E402 (benchmarks/, beside this)
-from rank_peers import bandwidth, run_igraph, run_networkx, run_solvers  # noqa: E402
-
-
-def _peak_mb() -> float:
-    """This process's peak resident memory (VmHWM: unlike ``ru_maxrss`` it does not carry
-    over the parent's peak across ``exec``)."""
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from rank_peers import bandwidth, peak_mb, run_igraph, run_networkx, run_solvers  # noqa: E402
 
 
 def run_ours_twice(folder: Path) -> dict:
@@ -87,7 +77,7 @@ def _ours_timed(folders: list[Path]) -> dict:
         "nodes": graph.n,
         "edges": graph.m,
         "backlinks": int(pa_sum(table.column("backlinks"))),
-        "peak_mb": _peak_mb(),
+        "peak_mb": peak_mb(),
     }
 
 
@@ -145,7 +135,7 @@ def run_ours(folder: Path) -> dict:
         "top": top,
         "pagerank_top": table.column("pagerank").slice(0, 10).to_pylist(),
         "backlinks": int(pa_sum(table.column("backlinks"))),
-        "peak_mb": _peak_mb(),
+        "peak_mb": peak_mb(),
     }
 
 

@@ -32,14 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from rank_datasets import dataset_dir  # noqa: E402 (benchmarks/, beside this)
-
-
-def _peak_mb() -> float:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+from rank_peers import peak_mb  # noqa: E402
 
 
 def _children_peak_mb() -> float:
@@ -91,7 +84,7 @@ def run_local(folder: Path, settings: dict) -> dict:
         "nodes": ranking.graph.n,
         "edges": ranking.graph.m,
         "top": table.column("domain")[0].as_py(),
-        "peak_mb": _peak_mb(),
+        "peak_mb": peak_mb(),
         "pagerank": ranking.pagerank.tolist() if settings.get("keep") else None,
     }
 
@@ -145,7 +138,7 @@ def run_spark(folder: Path, settings: dict) -> dict:
     scores = ranking.pagerank
     jvm_mb = _children_peak_mb()
     engine.close()
-    result.update(python_peak_mb=_peak_mb(), jvm_peak_mb=jvm_mb, peak_mb=_peak_mb() + jvm_mb)
+    result.update(python_peak_mb=peak_mb(), jvm_peak_mb=jvm_mb, peak_mb=peak_mb() + jvm_mb)
     result["pagerank"] = scores.tolist() if settings.get("keep") else None
     return result
 

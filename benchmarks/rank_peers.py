@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 
-def _peak_mb() -> float:
+def peak_mb() -> float:
     """This process's peak resident memory (``VmHWM``)."""
     with open("/proc/self/status") as fh:
         for line in fh:
@@ -70,7 +70,7 @@ def run_igraph(folder: Path) -> dict:
         "edges": graph.ecount(),
         "top": top,
         "pagerank_top": scores[order[:10]].tolist(),
-        "peak_mb": _peak_mb(),
+        "peak_mb": peak_mb(),
     }
 
 
@@ -95,7 +95,7 @@ def run_networkx(folder: Path) -> dict:
         "nodes": n,
         "edges": graph.number_of_edges(),
         "top": top,
-        "peak_mb": _peak_mb(),
+        "peak_mb": peak_mb(),
     }
 
 
