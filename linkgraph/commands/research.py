@@ -176,14 +176,17 @@ def _backlinks(args: argparse.Namespace) -> int:
 
     check_out(args.out)
     authority = read_authority(args.authority)
+    # Relevance needs the link graph (graph.relevance): one ranking of the crawls, which
+    # also gives the authority column unless --authority gave it.
+    ranking = rank(args.crawl_dirs)
+    if authority is None:
+        authority = ranking.table()
     profile = backlinks(
         args.domain, args.crawl_dirs, dofollow_only=args.dofollow_only, authority=authority
     )
     if profile.links.num_rows == 0:
         print(f"no backlinks to {profile.domain} in the crawls given", file=sys.stderr)
     else:
-        # Relevance needs the link graph (graph.relevance): one ranking of the crawls.
-        ranking = rank(args.crawl_dirs)
         refs = with_relevance(profile.referring_domains, ranking, profile.domain, after="authority")
         links = with_relevance(profile.links, ranking, profile.domain, key="src_domain")
         profile = dataclasses.replace(profile, referring_domains=refs, links=links)
