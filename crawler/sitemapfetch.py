@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import scrapy
 from scrapy import signals
 
+from crawler.frontier.base import BaseFrontier
 from crawler.middlewares import NOT_A_PAGE
 from crawler.sitemaps import SitemapError, declared_sitemaps, listed, read_sitemap, site_of
 from crawler.urls import normalize_url
@@ -52,9 +53,9 @@ class SitemapFetcher:
         self._sites: set[str] = set()
         self._requested: set[str] = set()
         self._files: dict[str, int] = {}
-        #: The crawl's frontier, set by the spider: in a shared crawl one worker reads a
-        #: sitemap (``BaseFrontier.claim``).
-        self.frontier = None
+        #: The crawl's frontier (the one the spider opened): in a shared crawl one worker
+        #: reads a sitemap (``BaseFrontier.claim``).
+        self.frontier = BaseFrontier.for_crawler(crawler)
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
 
     @classmethod
@@ -82,7 +83,7 @@ class SitemapFetcher:
     def _request(self, url: str, site: str, depth: int, callback, errback):
         if url in self._requested:
             return None
-        if self.frontier is not None and not self.frontier.claim(f"sitemap {url}"):
+        if not self.frontier.claim(f"sitemap {url}"):
             # Another worker of a shared crawl reads this sitemap.
             self._requested.add(url)
             return None

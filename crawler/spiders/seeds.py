@@ -42,11 +42,8 @@ class SeedsSpider(scrapy.Spider):
         spider.output_dir = Path(settings.get("DATA_DIR")) / spider.options.crawl_id
         spider.frontier = Frontier.for_crawler(crawler, spider.options.crawl_id)
         spider.parser = PageParser.from_crawler(crawler)  # off the event loop, time-boxed
-        spider.html_types = set(settings.getlist("LINKGRAPH_HTML_TYPES"))
         spider.seed_domains = {registered_domain(host_of(u)) for u in spider.options.seeds}
         spider.sitemaps = SitemapFetcher.from_crawler(crawler) if spider.options.sitemaps else None
-        if spider.sitemaps is not None:
-            spider.sitemaps.frontier = spider.frontier
         spider.renderer = Renderer.from_crawler(crawler) if spider.options.render else None
         return spider
 
