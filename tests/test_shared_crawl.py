@@ -19,7 +19,9 @@ from tests.hostile_server import HostileServer
 
 pytestmark = pytest.mark.slow
 
-WEB = BroadWeb(fast=8, pages=15, delayed=15, delay=0.5)
+# Fast pages answer in 0.1 s and each worker has 4 requests in flight at most, so one worker
+# cannot take the whole web before the other has started: both share the work.
+WEB = BroadWeb(fast=8, pages=15, delayed=15, delay=0.5, page_delay=0.1)
 SLOW_WEB = BroadWeb(fast=6, pages=21, page_delay=0.4)
 # A deep max_depth: which path finds a page first (its depth) depends on timing.
 FAST = (
@@ -74,7 +76,12 @@ def two_processes(tmp_path_factory, redis_url):
     with HostileServer() as server:
         WEB.serve(server)
         procs = [
-            start_crawl(server.env, data_dir, *_args(WEB, "two"), *_worker(redis_url, w))
+            start_crawl(
+                server.env,
+                data_dir,
+                *_args(WEB, "two"),
+                *_worker(redis_url, w, "-s", "CONCURRENT_REQUESTS=4"),
+            )
             for w in ("w1", "w2")
         ]
         statuses = [proc.wait(timeout=240) for proc in procs]
